@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""One entry point for students, instructors and CI (standard library only).
+
+    python3 course.py start     set up .venv and open the course in JupyterLab
+    python3 course.py test      set up .venv (with test tools) and run the whole test suite
+    python3 course.py setup     only set up .venv (add --dev for the test tools, --tf for TensorFlow)
+
+On Windows type ``py course.py start`` / ``py course.py test``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STUDENT_NOTEBOOKS = ROOT / "notebooks" / "release"
+WORKSPACE = ROOT / "my-work"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def run(cmd: list, **kwargs) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, **kwargs)
+
+
+def setup(extras: list[str]) -> Path:
+    """Create .venv and install the package with ``extras``; skip when nothing changed since last time."""
+    if sys.version_info < (3, 10):
+        sys.exit(f"Python 3.10 or newer is needed, this is {sys.version.split()[0]}")
+    if not venv_python().exists():
+        print(f"Creating {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    spec = "." + (f"[{','.join(extras)}]" if extras else "")
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
+    stamp = VENV / ".course-installed"
+    if not stamp.exists() or digest not in stamp.read_text().split():
+        run([venv_python(), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+        run([venv_python(), "-m", "pip", "install", "--quiet", "-e", spec], cwd=ROOT)
+        previous = stamp.read_text() if stamp.exists() else ""
+        stamp.write_text(previous + digest + "\n")
+    return venv_python()
+
+
+def ensure_chromium() -> None:
+    """Install Debian's chromium for the browser tests when we can (root on Debian); otherwise they are skipped."""
+    if CHROMIUM.exists() or shutil.which("apt-get") is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run(["apt-get", "update", "-qq"], env=env)
+    run(["apt-get", "install", "-y", "-qq", "chromium", "fonts-dejavu-core"], env=env)
+
+
+def test_env() -> dict:
+    env = dict(os.environ)
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[name] = "1"
+    env["MPLBACKEND"] = "Agg"
+    env["PATH"] = str(venv_python().parent) + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def cmd_start(args) -> None:
+    python = setup(["course"])
+    WORKSPACE.mkdir(exist_ok=True)
+    for notebook in sorted(STUDENT_NOTEBOOKS.rglob("*.ipynb")):
+        target = WORKSPACE / notebook.relative_to(STUDENT_NOTEBOOKS)
+        if not target.exists():  # never overwrite a student's work
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(notebook, target)
+    print(f"Your notebooks are in {WORKSPACE} (copies of {STUDENT_NOTEBOOKS}; your work is never overwritten).")
+    extra = ["--no-browser"] if args.no_browser else []
+    os.execv(str(python), [str(python), "-m", "jupyter", "lab", f"--notebook-dir={WORKSPACE}", *extra])
+
+
+def cmd_test(args) -> None:
+    extras = ["dev"] + (["tf"] if args.tf else [])
+    python = setup(extras)
+    ensure_chromium()
+    result = subprocess.run([str(python), "-m", "pytest", *args.pytest_args], cwd=ROOT, env=test_env())
+    sys.exit(result.returncode)
+
+
+def cmd_setup(args) -> None:
+    setup((["dev"] if args.dev else ["course"]) + (["tf"] if args.tf else []))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    start = sub.add_parser("start", help="set up and open the course in JupyterLab")
+    start.add_argument("--no-browser", action="store_true", help="do not open a browser window")
+    start.set_defaults(func=cmd_start)
+    test = sub.add_parser("test", help="set up and run the whole test suite")
+    test.add_argument("--tf", action="store_true", help="also install TensorFlow (CPU) for its notebook")
+    test.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
+    test.set_defaults(func=cmd_test)
+    only = sub.add_parser("setup", help="only create/update .venv")
+    only.add_argument("--dev", action="store_true", help="include the test and authoring tools")
+    only.add_argument("--tf", action="store_true", help="include TensorFlow (CPU)")
+    only.set_defaults(func=cmd_setup)
+    args = parser.parse_args()
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,248 @@
+"""The machinery behind every exercise check in the notebooks.
+
+An :class:`Exercise` is split in two halves so that a grader can run them in different processes:
+
+* ``collect_outputs`` runs the student's function on the exercise's cases (student code runs here);
+* ``judge_outputs`` compares those outputs with the reference kernels (no student code runs here).
+
+In a notebook both halves run in one call, :func:`run_check`. A failure raises :class:`CheckFailed`
+(an ``AssertionError``, so nbgrader scores the cell 0) whose message teaches: it names the mistake
+when the output matches a known wrong variant ("dropout mask not rescaled by 1/keep_prob").
+A function that is still the stub raises ``NotImplementedError`` unchanged.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import sys
+import types
+from contextlib import contextmanager
+from typing import Any, Callable
+
+import numpy as np
+
+
+class CheckFailed(AssertionError):
+    """A check found a mistake; the message says which one and how to look for it."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Seed:
+    """Stands for ``np.random.default_rng(value)`` in a case's arguments (a Generator can't cross processes)."""
+
+    value: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One call of the student's function: keyword arguments plus a label used in messages."""
+
+    label: str
+    args: dict
+
+
+@dataclasses.dataclass(frozen=True)
+class Mistake:
+    """A known wrong implementation: if the student's output matches ``wrong(case)`` we print ``message``."""
+
+    message: str
+    wrong: Callable[[Case], Any]
+
+
+@dataclasses.dataclass
+class Exercise:
+    """One exercise: its cases (visible and hidden), how to judge an output, and which reference code is off limits.
+
+    ``judge(case, output)`` raises :class:`CheckFailed` or returns ``None``; it only sees plain data
+    (see :func:`to_plain`). ``forbidden`` lists the reference functions/modules whose code must not run
+    while the student's function runs.
+    """
+
+    name: str
+    visible_cases: Callable[[], list]
+    hidden_cases: Callable[[], list]
+    judge: Callable[[Case, Any], None]
+    forbidden: tuple = ()
+
+    def cases(self, hidden: bool = False) -> list:
+        """The visible cases, plus the hidden ones when ``hidden`` is true."""
+        return list(self.visible_cases()) + (list(self.hidden_cases()) if hidden else [])
+
+
+def build_args(case: Case) -> dict:
+    """Turn a case's arguments into real call arguments (``Seed`` -> Generator, arrays copied)."""
+    args = {}
+    for key, value in case.args.items():
+        if isinstance(value, Seed):
+            args[key] = np.random.default_rng(value.value)
+        elif isinstance(value, np.ndarray):
+            args[key] = value.copy()
+        elif isinstance(value, dict):
+            args[key] = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in value.items()}
+        else:
+            args[key] = value
+    return args
+
+
+def to_plain(value):
+    """Convert an output to plain data (arrays, floats, str, lists, dicts) that can be saved and compared."""
+    if isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    if isinstance(value, str) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return np.asarray(value)
+
+
+def _forbidden_codes(forbidden) -> set:
+    codes = set()
+    for item in forbidden:
+        if isinstance(item, types.ModuleType):
+            functions = [v for v in vars(item).values() if inspect.isfunction(v) and v.__module__ == item.__name__]
+        else:
+            functions = [item]
+        codes.update(f.__code__ for f in functions)
+    return codes
+
+
+@contextmanager
+def reference_guard(forbidden):
+    """Record calls into the ``forbidden`` reference code while the block runs; yields the list of names called."""
+    codes = _forbidden_codes(forbidden)
+    called: list = []
+
+    def profiler(frame, event, arg):
+        if event == "call" and frame.f_code in codes:
+            called.append(f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_name}")
+
+    previous = sys.getprofile()
+    sys.setprofile(profiler)
+    try:
+        yield called
+    finally:
+        sys.setprofile(previous)
+
+
+def call_student(exercise: Exercise, student_fn: Callable, case: Case):
+    """Run the student's function on one case and return its output as plain data."""
+    if not callable(student_fn):
+        raise CheckFailed(f"{exercise.name}: expected a function, got {type(student_fn).__name__}")
+    with reference_guard(exercise.forbidden) as called:
+        output = student_fn(**build_args(case))
+    if called:
+        raise CheckFailed(
+            f"{exercise.name} calls the course's reference solution ({', '.join(sorted(set(called)))}). "
+            "Write the computation yourself with NumPy; the check does not accept the reference kernel."
+        )
+    return to_plain(output)
+
+
+def collect_outputs(exercise: Exercise, student_fn: Callable, hidden: bool = False) -> list:
+    """Student side: the outputs of ``student_fn`` on every case (a ``CheckFailed`` is kept as its message)."""
+    outputs = []
+    for case in exercise.cases(hidden):
+        try:
+            outputs.append({"output": call_student(exercise, student_fn, case)})
+        except CheckFailed as failure:
+            outputs.append({"error": str(failure)})
+    return outputs
+
+
+def judge_outputs(exercise: Exercise, outputs: list, hidden: bool = False) -> None:
+    """Reference side: raise ``CheckFailed`` with a teaching message unless every output is right."""
+    cases = exercise.cases(hidden)
+    if len(outputs) != len(cases):
+        raise CheckFailed(f"{exercise.name}: expected {len(cases)} outputs, got {len(outputs)}")
+    for case, result in zip(cases, outputs):
+        if "error" in result:
+            raise CheckFailed(result["error"])
+        exercise.judge(case, result["output"])
+
+
+def run_check(exercise: Exercise, student_fn: Callable, hidden: bool = False) -> None:
+    """Check ``student_fn`` in the notebook; print one short line when every case passes."""
+    cases = exercise.cases(hidden)
+    for case in cases:
+        output = call_student(exercise, student_fn, case)
+        exercise.judge(case, output)
+    print(f"\u2714 {exercise.name}: all {len(cases)} {'hidden and visible ' if hidden else ''}checks passed")
+
+
+# ---------------------------------------------------------------- comparing arrays with teaching messages
+
+
+def _describe(case: Case) -> str:
+    return f"[case: {case.label}]"
+
+
+def expect_array(case: Case, got, expected, what: str, mistakes=(), rtol: float = 1e-6, atol: float = 1e-8) -> None:
+    """Compare ``got`` with ``expected``: type, shape, NaN, values; name a known mistake when ``got`` matches it.
+
+    ``mistakes`` is a sequence of ``(wrong_value, message)`` pairs computed from the same case.
+    """
+    expected = np.asarray(expected, dtype=np.float64)
+    if got is None:
+        raise CheckFailed(f"{what} is None {_describe(case)}: did you forget a `return`?")
+    if isinstance(got, (list, dict, str)):
+        raise CheckFailed(f"{what} should be a numpy array of shape {expected.shape}, got a {type(got).__name__} {_describe(case)}")
+    got = np.asarray(got)
+    if got.shape != expected.shape:
+        hint = " (it looks transposed)" if got.shape == expected.shape[::-1] and got.ndim == 2 else ""
+        raise CheckFailed(f"{what} has shape {got.shape}, expected {expected.shape}{hint} {_describe(case)}")
+    if not np.issubdtype(got.dtype, np.number) and got.dtype != np.bool_:
+        raise CheckFailed(f"{what} should hold numbers, got dtype {got.dtype} {_describe(case)}")
+    got = got.astype(np.float64)
+    if np.isnan(got).any() and not np.isnan(expected).any():
+        raise CheckFailed(f"{what} contains NaN {_describe(case)}: look for 0/0, log(0) or an overflow")
+    if np.allclose(got, expected, rtol=rtol, atol=atol):
+        return
+    for wrong_value, message in mistakes:
+        wrong_value = np.asarray(wrong_value, dtype=np.float64)
+        if wrong_value.shape == got.shape and np.allclose(got, wrong_value, rtol=rtol, atol=atol):
+            raise CheckFailed(f"{what} is wrong {_describe(case)}: {message}")
+    worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape) if got.ndim else ()
+    raise CheckFailed(
+        f"{what} has wrong values {_describe(case)}: largest difference "
+        f"{float(np.max(np.abs(got - expected))):.3g} at index {tuple(int(i) for i in worst)} "
+        f"(got {float(got[worst]):.6g}, expected {float(expected[worst]):.6g})"
+    )
+
+
+def expect_number(case: Case, got, expected: float, what: str, mistakes=(), rtol: float = 1e-6, atol: float = 1e-9) -> None:
+    """Like :func:`expect_array` for a scalar result (a Python/NumPy number or a 0-d/size-1 array)."""
+    if got is None:
+        raise CheckFailed(f"{what} is None {_describe(case)}: did you forget a `return`?")
+    array = np.asarray(got)
+    if array.size != 1 or not np.issubdtype(array.dtype, np.number):
+        raise CheckFailed(f"{what} should be a single number, got {type(got).__name__} with shape {array.shape} {_describe(case)}")
+    expect_array(case, array.reshape(()), np.asarray(expected).reshape(()), what, mistakes, rtol, atol)
+
+
+def unpack(case: Case, output, count: int, what: str) -> list:
+    """Check that a function returned a tuple of ``count`` items and return them as a list."""
+    if not isinstance(output, list) or len(output) != count:
+        got = f"a {type(output).__name__}" + (f" of length {len(output)}" if isinstance(output, list) else "")
+        raise CheckFailed(f"{what} should return {count} values, got {got} {_describe(case)}")
+    return output
+
+
+def expect_dict(case: Case, output, keys, what: str) -> dict:
+    """Check that ``output`` is a dict with exactly ``keys``."""
+    if not isinstance(output, dict):
+        raise CheckFailed(f"{what} should return a dict with keys {sorted(keys)}, got {type(output).__name__} {_describe(case)}")
+    missing, extra = set(keys) - set(output), set(output) - set(keys)
+    if missing or extra:
+        raise CheckFailed(
+            f"{what} has the wrong keys {_describe(case)}: missing {sorted(missing)}, unexpected {sorted(extra)}"
+        )
+    return output

@@ -1,0 +1,72 @@
+"""The course's nbgrader set-up: one config used by the CLI (notebooks/nbgrader_config.py) and the Python API.
+
+nbgrader's Python API does not read ``nbgrader_config.py``, so everything that drives nbgrader from
+Python builds its config with :func:`course_config`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+COURSE_ID = "improving-deep-neural-networks"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+COURSE_ROOT = REPO_ROOT / "notebooks"
+CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+CELL_TIMEOUT_S = 120
+"""Per-cell limit: our slowest training cell takes a few seconds on 2 cores; a hang is cut here."""
+
+
+def course_config(root: Path | str = COURSE_ROOT):
+    """A traitlets ``Config`` for the course rooted at ``root`` (nbgrader's ``CourseDirectory.root``)."""
+    from traitlets.config import Config
+
+    root = Path(root).resolve()
+    c = Config()
+    c.CourseDirectory.root = str(root)
+    c.CourseDirectory.course_id = COURSE_ID
+    c.Exchange.root = str(root / "exchange")
+    c.ClearSolutions.code_stub = {"python": CODE_STUB}
+    c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+    c.Execute.timeout = CELL_TIMEOUT_S
+    c.Execute.interrupt_on_timeout = True
+    c.Execute.execute_retries = 0
+    c.OverwriteCells.add_missing_cells = True
+    c.GenerateFeedback.preprocessors = [
+        "nbgrader.preprocessors.GetGrades",
+        "nbgrader.preprocessors.ClearHiddenTests",
+        "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    ]
+    return c
+
+
+def ensure_venv_on_path() -> None:
+    """nbgrader runs ``alembic`` as a subprocess when it creates a gradebook: put this Python's bin/ on PATH."""
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
+def nbgrader_api(root: Path | str = COURSE_ROOT):
+    """An ``NbGraderAPI`` for the course at ``root``."""
+    ensure_venv_on_path()
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    config = course_config(root)
+    return NbGraderAPI(CourseDirectory(config=config), config=config)
+
+
+def assignments(root: Path | str = COURSE_ROOT) -> list[str]:
+    """The assignment folders under ``<root>/source``, sorted."""
+    return sorted(p.name for p in (Path(root) / "source").iterdir() if p.is_dir())
+
+
+def generate_student_versions(root: Path | str = COURSE_ROOT, names=None) -> None:
+    """Run nbgrader's generate_assignment for ``names`` (default: all) into ``<root>/release``."""
+    api = nbgrader_api(root)
+    for name in names or assignments(root):
+        result = api.generate_assignment(name, force=True, create=True)
+        if not result["success"]:
+            raise RuntimeError(f"nbgrader could not generate {name}:\n{result['error']}\n{result['log']}")
