@@ -7,19 +7,22 @@ registered by name here; graders look exercises up with :func:`get_exercise`.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
 from course_utils.checks.framework import CheckFailed, Exercise, run_check
 
-# One module per notebook topic; each defines EXERCISES = {name: Exercise}.
-CHECK_MODULES = (
-    "course_utils.checks.regularization",
-)
+
+def check_modules() -> list[str]:
+    """Every module of this package except the framework: one per notebook topic, each with ``EXERCISES``."""
+    return sorted(
+        f"{__name__}.{info.name}" for info in pkgutil.iter_modules(__path__) if info.name != "framework"
+    )
 
 
 def all_exercises() -> dict:
     """Every registered exercise, by name."""
     exercises = {}
-    for module_name in CHECK_MODULES:
+    for module_name in check_modules():
         module = importlib.import_module(module_name)
         for name, exercise in module.EXERCISES.items():
             if name in exercises:
