@@ -88,7 +88,7 @@ def cmd_test(args) -> None:
     extras = ["dev"] + (["tf"] if args.tf else [])
     python = setup(extras)
     ensure_chromium()
-    result = subprocess.run([str(python), "-m", "pytest", *args.pytest_args], cwd=ROOT, env=test_env())
+    result = subprocess.run([str(python), "-m", "pytest", "-n", "2", *args.pytest_args], cwd=ROOT, env=test_env())
     sys.exit(result.returncode)
 
 

@@ -18,11 +18,11 @@ CELL_TIMEOUT_S = 120
 """Per-cell limit: our slowest training cell takes a few seconds on 2 cores; a hang is cut here."""
 
 
-def course_config(root: Path | str = COURSE_ROOT):
-    """A traitlets ``Config`` for the course rooted at ``root`` (nbgrader's ``CourseDirectory.root``)."""
+def course_config(root: Path | str | None = None):
+    """A traitlets ``Config`` for the course rooted at ``root`` (default: the repo's ``notebooks/``)."""
     from traitlets.config import Config
 
-    root = Path(root).resolve()
+    root = Path(root or COURSE_ROOT).resolve()
     c = Config()
     c.CourseDirectory.root = str(root)
     c.CourseDirectory.course_id = COURSE_ID
@@ -48,7 +48,7 @@ def ensure_venv_on_path() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
-def nbgrader_api(root: Path | str = COURSE_ROOT):
+def nbgrader_api(root: Path | str | None = None):
     """An ``NbGraderAPI`` for the course at ``root``."""
     ensure_venv_on_path()
     from nbgrader.apps import NbGraderAPI
@@ -58,13 +58,14 @@ def nbgrader_api(root: Path | str = COURSE_ROOT):
     return NbGraderAPI(CourseDirectory(config=config), config=config)
 
 
-def assignments(root: Path | str = COURSE_ROOT) -> list[str]:
+def assignments(root: Path | str | None = None) -> list[str]:
     """The assignment folders under ``<root>/source``, sorted."""
-    return sorted(p.name for p in (Path(root) / "source").iterdir() if p.is_dir())
+    return sorted(p.name for p in (Path(root or COURSE_ROOT) / "source").iterdir() if p.is_dir())
 
 
-def generate_student_versions(root: Path | str = COURSE_ROOT, names=None) -> None:
+def generate_student_versions(root: Path | str | None = None, names=None) -> None:
     """Run nbgrader's generate_assignment for ``names`` (default: all) into ``<root>/release``."""
+    root = root or COURSE_ROOT
     api = nbgrader_api(root)
     for name in names or assignments(root):
         result = api.generate_assignment(name, force=True, create=True)

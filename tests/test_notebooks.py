@@ -1,87 +1,85 @@
-"""Every course notebook, as a user meets it: the solution runs clean, the student version fails only at the
-exercise tests, the committed student version is exactly nbgrader's output, and nbgrader grades both ends right."""
+"""Every course assignment as its users meet it, through nbgrader itself (one execution per version):
+
+- the committed student version is exactly what nbgrader generates from the instructor source;
+- the solution, autograded, gets full points and none of its cells raises;
+- the blank student version, autograded, gets zero autograded points: every test cell fails with
+  ``NotImplementedError`` and no other cell breaks.
+"""
 
 from __future__ import annotations
 
 import json
 import shutil
+import time
 
 import nbformat
 import pytest
 
 from course_utils.nbgrader_course import generate_student_versions, nbgrader_api
-from tests.notebook_tools import RELEASE, SOURCE, cell_errors, execute, make_course, nbgrader_meta, source_notebooks
+from tests.notebook_tools import RELEASE, SOURCE, cell_errors, make_course, nbgrader_meta, source_notebooks
 
 pytestmark = pytest.mark.slow
 
-NOTEBOOKS = source_notebooks()
-ASSIGNMENTS = sorted({path.parent.name for path in NOTEBOOKS})
+ASSIGNMENTS = sorted({path.parent.name for path in source_notebooks()})
 
 
-def _id(path):
-    return f"{path.parent.name}/{path.stem}"
+def _same_notebook(a, b) -> bool:
+    return json.loads(a.read_text()) == json.loads(b.read_text())
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=_id)
-def test_solution_notebook_runs_clean(path):
-    notebook, seconds = execute(path)
-    assert not cell_errors(notebook)
-    for cell in notebook.cells:
-        if nbgrader_meta(cell).get("grade") and cell.cell_type == "code":
-            assert cell.execution_count is not None, f"test cell {nbgrader_meta(cell)['grade_id']} did not run"
-    print(f"{_id(path)} executed in {seconds:.1f} s")
+def _autograded(root, student, assignment):
+    return {p.name: nbformat.read(p, as_version=4) for p in (root / "autograded" / student / assignment).glob("*.ipynb")}
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=_id)
-def test_student_notebook_fails_only_at_exercise_tests(path):
-    student = RELEASE / path.parent.name / path.name
-    notebook, _ = execute(student, allow_errors=True)
-    failing = {index: output for index, _, output in cell_errors(notebook)}
-    for index, cell in enumerate(notebook.cells):
-        meta = nbgrader_meta(cell)
-        if cell.cell_type != "code":
-            continue
-        if meta.get("grade") and not meta.get("solution"):
-            assert index in failing, f"test cell {meta['grade_id']} passed with the exercise unimplemented"
-            assert failing[index]["ename"] == "NotImplementedError", (
-                f"test cell {meta['grade_id']} failed with {failing[index]['ename']}: {failing[index]['evalue']}"
-            )
-        else:
-            assert index not in failing, (
-                f"cell {index} ({meta.get('grade_id', 'no grade_id')}) broke in the student version: "
-                f"{failing[index]['ename']}: {failing[index]['evalue']}"
-            )
+def _check_solution_ran_clean(notebooks):
+    for name, notebook in notebooks.items():
+        errors = [(i, out["ename"], out["evalue"]) for i, _, out in cell_errors(notebook)]
+        assert not errors, f"{name}: solution cells raised {errors}"
 
 
-def _strip_volatile(notebook: dict) -> dict:
-    return json.loads(json.dumps(notebook, sort_keys=True))
+def _check_blank_fails_only_at_tests(notebooks):
+    for name, notebook in notebooks.items():
+        failing = {index: output for index, _, output in cell_errors(notebook)}
+        for index, cell in enumerate(notebook.cells):
+            meta = nbgrader_meta(cell)
+            if cell.cell_type != "code":
+                continue
+            if meta.get("grade") and not meta.get("solution"):
+                assert index in failing, f"{name}: test cell {meta['grade_id']} passed with the exercise unimplemented"
+                assert failing[index]["ename"] == "NotImplementedError", (
+                    f"{name}: test cell {meta['grade_id']} failed with "
+                    f"{failing[index]['ename']}: {failing[index]['evalue']}"
+                )
+            else:
+                assert index not in failing, (
+                    f"{name}: cell {index} ({meta.get('grade_id', 'no grade_id')}) broke in the student version: "
+                    f"{failing[index]['ename']}: {failing[index]['evalue']}"
+                )
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_committed_student_version_is_nbgraders_output(assignment, tmp_path):
+def test_assignment_round_trip(assignment, tmp_path):
+    from nbgrader.api import Gradebook
+
     root = make_course(tmp_path, assignment)
     generate_student_versions(root, [assignment])
     generated = sorted((root / "release" / assignment).glob("*.ipynb"))
     committed = sorted((RELEASE / assignment).glob("*.ipynb"))
     assert [p.name for p in generated] == [p.name for p in committed], "run: python scripts/release_notebooks.py"
     for new, old in zip(generated, committed):
-        assert _strip_volatile(json.loads(new.read_text())) == _strip_volatile(json.loads(old.read_text())), (
-            f"{old} is not what nbgrader generates from the source: run python scripts/release_notebooks.py"
-        )
+        assert _same_notebook(new, old), f"{old} differs from nbgrader's output: run python scripts/release_notebooks.py"
 
-
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_nbgrader_round_trip(assignment, tmp_path):
-    from nbgrader.api import Gradebook
-
-    root = make_course(tmp_path, assignment)
-    generate_student_versions(root, [assignment])
     for student, folder in (("solution", SOURCE), ("blank", root / "release")):
         shutil.copytree(folder / assignment, root / "submitted" / student / assignment)
     api = nbgrader_api(root)
     for student in ("solution", "blank"):
+        start = time.perf_counter()
         result = api.autograde(assignment, student, force=True, create=True)
         assert result["success"], result["log"]
+        print(f"{assignment} [{student}] autograded in {time.perf_counter() - start:.1f} s")
+
+    _check_solution_ran_clean(_autograded(root, "solution", assignment))
+    _check_blank_fails_only_at_tests(_autograded(root, "blank", assignment))
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         solution = gradebook.find_submission(assignment, "solution")
         blank = gradebook.find_submission(assignment, "blank")

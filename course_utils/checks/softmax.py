@@ -1,0 +1,291 @@
+"""Checks for the week 3 softmax regression notebook: softmax, its cross-entropy cost and dZ = AL - Y."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_utils import activations as reference_activations
+from course_utils import costs as reference_costs
+from course_utils import mlp as reference_mlp
+from course_utils.checks.framework import CheckFailed, Case, Exercise, expect_array, expect_number
+from course_utils.gradient_check import gradient_check
+
+
+def _label(case: Case) -> str:
+    return f"[case: {case.label}]"
+
+
+def _columns_softmax(Z: np.ndarray) -> np.ndarray:
+    """Stable column-wise softmax written out here so that building cases never touches the reference."""
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    return E / E.sum(axis=0, keepdims=True)
+
+
+def _one_hot(labels, n_classes: int) -> np.ndarray:
+    Y = np.zeros((n_classes, len(labels)))
+    Y[np.asarray(labels), np.arange(len(labels))] = 1.0
+    return Y
+
+
+# ----------------------------------------------------------------------------------------------- softmax
+
+
+def _softmax_cases():
+    return [
+        Case("Z of shape (4, 3), small logits", {"Z": np.array(
+            [[2.0, -1.0, 0.0], [4.0, 0.5, 0.0], [-1.0, 3.0, 0.0], [0.5, 1.0, 0.0]]
+        )}),
+        Case("large logits around +-1000", {"Z": np.array(
+            [[1000.0, -1000.0, 5.0], [999.0, -1001.0, 1000.0], [998.0, -999.0, -3.0]]
+        )}),
+        Case("columns on very different scales", {"Z": np.array(
+            [[0.0, 1000.0, -700.0], [1.0, 998.0, -702.0], [2.0, 999.0, -701.0]]
+        )}),
+        Case("a single column (one example)", {"Z": np.array([[0.3], [-2.0], [1.7], [0.0], [0.9]])}),
+        Case("C = 1: a single class", {"Z": np.array([[-3.0, 0.0, 2.5, 40.0]])}),
+    ]
+
+
+def _softmax_hidden_cases():
+    rng = np.random.default_rng(31)
+    return [
+        Case("random Z of shape (10, 7)", {"Z": 3.0 * rng.normal(size=(10, 7))}),
+        Case("equal logits in a column", {"Z": np.array([[7.0, 0.0], [7.0, -5.0], [7.0, 2.0]])}),
+        Case("very negative logits", {"Z": np.array([[-1000.0, -2000.0], [-1003.0, -1995.0], [-999.0, -2001.0]])}),
+        Case("two classes (C = 2)", {"Z": np.array([[1.0, -2.0, 0.5, 30.0], [0.0, 1.0, 0.5, -30.0]])}),
+    ]
+
+
+def _softmax_mistakes(Z: np.ndarray) -> list:
+    """(wrong value, message) pairs; some hold NaN/inf, which the judge compares with ``equal_nan``."""
+    wrong_axis = (
+        "softmax must normalize each column (example) over the classes (axis=0), not each row over the examples"
+    )
+    not_normalized = (
+        "these are the exponentials, not probabilities: divide by their column sums so each column sums to 1"
+    )
+    with np.errstate(all="ignore"):
+        E_col = np.exp(Z - Z.max(axis=0, keepdims=True))
+        E_raw = np.exp(Z)
+        E_all = np.exp(Z - Z.max())
+        E_row = np.exp(Z - Z.max(axis=1, keepdims=True))
+        return [
+            (E_raw / E_raw.sum(axis=0, keepdims=True),
+             "exp overflowed (or underflowed to 0/0): subtract each column's max before exp, "
+             "softmax(z) = softmax(z - max(z)) gives the same probabilities without overflow"),
+            (E_all / E_all.sum(axis=0, keepdims=True),
+             "you subtracted the max of the whole matrix: columns far below it underflow to 0/0. "
+             "Subtract each column's own max, Z.max(axis=0, keepdims=True)"),
+            (E_col / E_col.sum(axis=1, keepdims=True), wrong_axis),
+            (E_row / E_row.sum(axis=1, keepdims=True), wrong_axis),
+            (E_raw / E_raw.sum(axis=1, keepdims=True), wrong_axis),
+            (E_row / E_row.sum(axis=0, keepdims=True),
+             "you subtracted each row's max (axis=1): only a constant per column leaves softmax unchanged. "
+             "Subtract each column's max, Z.max(axis=0, keepdims=True)"),
+            (E_col, not_normalized),
+            (E_raw, not_normalized),
+        ]
+
+
+def _judge_softmax(case: Case, output) -> None:
+    Z = case.args["Z"]
+    expected = _columns_softmax(Z)
+    got = output
+    if isinstance(got, np.ndarray) and got.shape == expected.shape and np.issubdtype(got.dtype, np.number):
+        got = got.astype(np.float64)
+        if not np.allclose(got, expected, rtol=1e-6, atol=1e-8):
+            finite = np.isfinite(got).all()
+            what = "softmax(Z) is wrong" if finite else "softmax(Z) contains NaN or inf"
+            for wrong_value, message in _softmax_mistakes(Z):
+                if np.allclose(got, wrong_value, rtol=1e-6, atol=1e-8, equal_nan=True):
+                    raise CheckFailed(f"{what} {_label(case)}: {message}")
+            if not finite:
+                raise CheckFailed(
+                    f"{what} {_label(case)}: exp overflowed or a column summed to 0. "
+                    "Subtract each column's max before exp"
+                )
+            sums = got.sum(axis=0)
+            if not np.allclose(sums, 1.0):
+                raise CheckFailed(
+                    f"softmax(Z) has wrong values {_label(case)}: each column should sum to 1, "
+                    f"yours sum to {np.array2string(sums, precision=4)}"
+                )
+    expect_array(case, output, expected, "softmax(Z)")
+
+
+# ----------------------------------------------------------------------------------------- cross-entropy
+
+
+def _probabilities(seed: int, n_classes: int, m: int, scale: float = 1.5):
+    rng = np.random.default_rng(seed)
+    AL = _columns_softmax(scale * rng.normal(size=(n_classes, m)))
+    Y = _one_hot(rng.integers(0, n_classes, size=m), n_classes)
+    return AL, Y
+
+
+def _cost_cases():
+    AL, Y = _probabilities(41, 3, 5)
+    AL10, Y10 = _probabilities(42, 10, 4)
+    AL1, Y1 = _probabilities(43, 4, 1)
+    return [
+        Case("3 classes, 5 examples", {"AL": AL, "Y": Y}),
+        Case("10 classes, 4 examples", {"AL": AL10, "Y": Y10}),
+        Case("a single example, 4 classes", {"AL": AL1, "Y": Y1}),
+    ]
+
+
+def _cost_hidden_cases():
+    AL, Y = _probabilities(44, 6, 9, scale=3.0)
+    confident = np.array([[0.98, 0.01, 0.3], [0.01, 0.98, 0.3], [0.01, 0.01, 0.4]])
+    AL2, Y2 = _probabilities(45, 2, 7)
+    return [
+        Case("6 classes, 9 examples", {"AL": AL, "Y": Y}),
+        Case("confident predictions, 3 examples", {"AL": confident, "Y": np.eye(3)}),
+        Case("two classes (C = 2), 7 examples", {"AL": AL2, "Y": Y2}),
+    ]
+
+
+def _judge_cost(case: Case, output) -> None:
+    AL, Y = case.args["AL"], case.args["Y"]
+    C, m = Y.shape
+    log_likelihood = np.sum(Y * np.log(AL))
+    expected = -log_likelihood / m
+    per_example = -np.sum(Y * np.log(AL), axis=0)
+    array = output if isinstance(output, np.ndarray) else None
+    if array is not None and array.size == m > 1 and np.issubdtype(array.dtype, np.number) \
+            and np.allclose(array.ravel(), per_example):
+        raise CheckFailed(
+            f"cost should be a single number, got one loss per example (shape {array.shape}) {_label(case)}: "
+            "average them over the m examples"
+        )
+    binary = -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m
+    over_classes = "average over the m examples (columns), not over classes"
+    expect_number(
+        case,
+        output,
+        expected,
+        "cost",
+        mistakes=[
+            (-log_likelihood / C, over_classes),
+            (-log_likelihood / (C * m), over_classes + " (np.mean over the whole (C, m) array divides by C*m)"),
+            (-log_likelihood, "you summed the losses but did not average them: divide by m, the number of examples"),
+            (binary, "this is the binary (sigmoid) cross-entropy: with softmax only the y_k log a_k terms appear, "
+                     "drop the (1 - Y) log(1 - AL) terms"),
+            (log_likelihood / m, "wrong sign: the cost is minus the average log-probability of the true class, "
+                                 "so it is >= 0"),
+        ],
+    )
+
+
+# ------------------------------------------------------------------------------------------- backward dZ
+
+
+def _dz_model(seed: int, n_x: int, n_classes: int, m: int, scale: float = 1.0) -> dict:
+    """A 1-layer softmax model: inputs, parameters, labels and its output AL (all fixed by ``seed``)."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n_x, m))
+    W1 = scale * rng.normal(size=(n_classes, n_x))
+    b1 = 0.5 * rng.normal(size=(n_classes, 1))
+    Y = _one_hot(rng.integers(0, n_classes, size=m), n_classes)
+    return {"X": X, "W1": W1, "b1": b1, "Y": Y, "AL": _columns_softmax(W1 @ X + b1)}
+
+
+_DZ_MODELS = {
+    "3 classes, 5 examples": _dz_model(51, 4, 3, 5),
+    "10 classes, 6 examples": _dz_model(52, 5, 10, 6),
+    "a single example, 4 classes": _dz_model(53, 3, 4, 1),
+    "6 classes, 8 examples": _dz_model(54, 5, 6, 8),
+    "two classes (C = 2), 7 examples": _dz_model(55, 3, 2, 7),
+    "confident model (large weights), 5 examples": _dz_model(56, 4, 3, 5, scale=4.0),
+}
+_DZ_VISIBLE = ("3 classes, 5 examples", "10 classes, 6 examples", "a single example, 4 classes")
+
+
+def _dz_case(label: str) -> Case:
+    model = _DZ_MODELS[label]
+    return Case(label, {"AL": model["AL"].copy(), "Y": model["Y"].copy()})
+
+
+def _dz_cases():
+    return [_dz_case(label) for label in _DZ_VISIBLE]
+
+
+def _dz_hidden_cases():
+    return [_dz_case(label) for label in _DZ_MODELS if label not in _DZ_VISIBLE]
+
+
+def _gradient_check_dz(case: Case, dZ: np.ndarray):
+    """Gradient-check dW1 = (1/m) dZ X^T, db1 = mean of dZ against the reference cost of the case's 1-layer model."""
+    model = _DZ_MODELS[case.label]
+    X, Y = model["X"], model["Y"]
+    m = X.shape[1]
+
+    def cost(parameters):
+        AL = reference_activations.softmax(parameters["W1"] @ X + parameters["b1"])
+        return reference_costs.softmax_cross_entropy(AL, Y)
+
+    grads = {"dW1": dZ @ X.T / m, "db1": dZ.sum(axis=1, keepdims=True) / m}
+    return gradient_check(cost, {"W1": model["W1"], "b1": model["b1"]}, grads)
+
+
+def _judge_dz(case: Case, output) -> None:
+    AL, Y = case.args["AL"], case.args["Y"]
+    m = AL.shape[1]
+    expected = AL - Y
+    try:
+        expect_array(
+            case,
+            output,
+            expected,
+            "dZ",
+            mistakes=[
+                (Y - AL, "the sign is flipped: dZ = AL - Y (the cost grows when AL moves away from Y)"),
+                ((AL - Y) / m, "do not divide by m here: dZ is per example (course convention), "
+                               "the 1/m enters later, in dW = (1/m) dZ A_prev^T and db"),
+                ((Y - AL) / m, "the sign is flipped and the 1/m does not belong here: dZ = AL - Y"),
+                ((AL - Y) * AL * (1 - AL), "AL * (1 - AL) is the sigmoid's derivative: with softmax and "
+                                          "cross-entropy the chain rule simplifies to dZ = AL - Y"),
+                (-Y / AL, "-Y / AL is dJ/dAL (per example), not dZ: through the softmax it simplifies to AL - Y"),
+            ],
+        )
+    except CheckFailed as failure:
+        got = np.asarray(output) if isinstance(output, np.ndarray) else None
+        if got is None or got.shape != expected.shape or not np.isfinite(got).all():
+            raise
+        report = _gradient_check_dz(case, got.astype(np.float64))
+        if report.passed:
+            raise
+        worst = ", ".join(f"{name} (relative error {report[name].relative_error:.2g})" for name in report.culprits)
+        raise CheckFailed(
+            f"{failure}\nGradient check of a 1-layer softmax model built with your dZ "
+            f"(dW1 = (1/m) dZ X^T, db1 = (1/m) sum(dZ, axis=1)) against the numeric gradient of the cost: "
+            f"wrong {worst or 'gradients'}"
+        ) from None
+    report = _gradient_check_dz(case, np.asarray(output, dtype=np.float64))
+    if not report.passed:  # only if the reference kernels disagreed with AL - Y
+        raise CheckFailed(f"gradient check of dZ failed {_label(case)}:\n{report}")
+
+
+EXERCISES = {
+    "softmax": Exercise(
+        name="softmax",
+        visible_cases=_softmax_cases,
+        hidden_cases=_softmax_hidden_cases,
+        judge=_judge_softmax,
+        forbidden=(reference_activations, reference_mlp),
+    ),
+    "softmax_cross_entropy_cost": Exercise(
+        name="softmax_cross_entropy_cost",
+        visible_cases=_cost_cases,
+        hidden_cases=_cost_hidden_cases,
+        judge=_judge_cost,
+        forbidden=(reference_costs, reference_mlp),
+    ),
+    "softmax_backward_dz": Exercise(
+        name="softmax_backward_dz",
+        visible_cases=_dz_cases,
+        hidden_cases=_dz_hidden_cases,
+        judge=_judge_dz,
+        forbidden=(reference_activations, reference_costs, reference_mlp),
+    ),
+}
