@@ -2,7 +2,7 @@
 """One entry point for students, instructors and CI (standard library only).
 
     python3 course.py start     set up .venv and open the course in JupyterLab
-    python3 course.py test      set up .venv (with test tools) and run the whole test suite
+    python3 course.py test      set up .venv (test tools, TensorFlow CPU) and run the whole test suite
     python3 course.py setup     only set up .venv (add --dev for the test tools, --tf for TensorFlow)
 
 On Windows type ``py course.py start`` / ``py course.py test``.
@@ -85,7 +85,7 @@ def cmd_start(args) -> None:
 
 
 def cmd_test(args) -> None:
-    extras = ["dev"] + (["tf"] if args.tf else [])
+    extras = ["dev"] + ([] if args.no_tf else ["tf"])
     python = setup(extras)
     ensure_chromium()
     result = subprocess.run([str(python), "-m", "pytest", "-n", "2", *args.pytest_args], cwd=ROOT, env=test_env())
@@ -103,7 +103,7 @@ def main() -> None:
     start.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     start.set_defaults(func=cmd_start)
     test = sub.add_parser("test", help="set up and run the whole test suite")
-    test.add_argument("--tf", action="store_true", help="also install TensorFlow (CPU) for its notebook")
+    test.add_argument("--no-tf", action="store_true", help="skip TensorFlow (its notebook's tests are then skipped)")
     test.add_argument("pytest_args", nargs="*", help="extra pytest arguments (after --)")
     test.set_defaults(func=cmd_test)
     only = sub.add_parser("setup", help="only create/update .venv")
