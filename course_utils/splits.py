@@ -189,9 +189,9 @@ def diagnose_bias_variance(train_error, dev_error, bayes_error=0.0, threshold=0.
     train_error, dev_error : float in [0, 1]
         Error rates as fractions (0.15 means 15 %).
     bayes_error : float in [0, 1], default 0.0
-        Estimate of the best achievable error (e.g. human-level error). Must be
-        ``<= train_error``: a model cannot beat the Bayes error on its own
-        training set, so a larger value means the estimate is wrong.
+        Estimate of the best achievable error (e.g. human-level error). A training
+        error below it is possible only by memorizing label noise: the avoidable
+        bias is then 0 (and the dev error usually shows high variance).
     threshold : float in [0, 1], default 0.02
         A gap counts as "high" when it is strictly greater than ``threshold``
         (differences within 1e-12 of the threshold count as equal to it, so
@@ -200,7 +200,7 @@ def diagnose_bias_variance(train_error, dev_error, bayes_error=0.0, threshold=0.
     Returns
     -------
     Diagnosis
-        ``avoidable_bias = train_error - bayes_error``,
+        ``avoidable_bias = max(train_error - bayes_error, 0)``,
         ``variance = dev_error - train_error``, the two flags, a ``verdict`` and
         ``advice`` from the basic recipe: fix high bias first (bigger network,
         train longer, other architecture), then high variance (more data,
@@ -217,13 +217,7 @@ def diagnose_bias_variance(train_error, dev_error, bayes_error=0.0, threshold=0.
     dev_error = check_in_range(dev_error, "dev_error", 0.0, 1.0, False, False)
     bayes_error = check_in_range(bayes_error, "bayes_error", 0.0, 1.0, False, False)
     threshold = check_in_range(threshold, "threshold", 0.0, 1.0, False, False)
-    if bayes_error > train_error + _FLOAT_SLACK:
-        raise ValueError(
-            f"bayes_error must be <= train_error (no classifier beats the Bayes error on its training set; "
-            f"lower your Bayes/human-level estimate), got bayes_error={bayes_error!r} > train_error={train_error!r}"
-        )
-
-    avoidable_bias = train_error - bayes_error
+    avoidable_bias = max(train_error - bayes_error, 0.0)
     variance = dev_error - train_error
     high_bias = bool(avoidable_bias > threshold + _FLOAT_SLACK)
     high_variance = bool(variance > threshold + _FLOAT_SLACK)

@@ -203,8 +203,8 @@ def test_diagnosis_is_frozen():
 
 
 def test_diagnose_bad_inputs():
-    with pytest.raises(ValueError, match="bayes_error must be <= train_error"):
-        diagnose_bias_variance(0.05, 0.1, bayes_error=0.08)
+    memorized = diagnose_bias_variance(0.05, 0.2, bayes_error=0.08)  # training error below Bayes: noise memorized
+    assert memorized.avoidable_bias == 0.0 and memorized.verdict == "high variance"
     with pytest.raises(ValueError, match=r"train_error must be in \[0, 1\], got 15"):
         diagnose_bias_variance(15, 16)  # percentages instead of fractions
     with pytest.raises(ValueError, match="dev_error"):
