@@ -1,0 +1,346 @@
+"""Checks for the week 3 hyperparameter-tuning notebook: sampling learning rates and betas on the right scale.
+
+Both exercises draw random numbers, so the checks never compare values draw by draw. On large cases
+they compare the *distribution* of the student's samples with the right one (a one-sample
+Kolmogorov-Smirnov distance against the exact CDF) and with the distribution of each known mistake
+(uniform instead of log-uniform, natural log mixed with log10, the exponent drawn in the wrong
+interval, ...), so the message names the mistake. Small cases check the count and the bounds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Callable
+
+import numpy as np
+
+from course_utils import hyperparameters as reference_hyperparameters
+from course_utils.checks.framework import CheckFailed, Case, Exercise, Seed, expect_array
+
+KS_FACTOR = 2.5
+"""A sample passes when its KS distance to the right law is below ``KS_FACTOR / sqrt(n)``.
+
+For a correct sampler this fails with probability about ``2 exp(-2 * 2.5**2)``, below 1e-5 per case."""
+
+STATISTICAL_N = 1000
+"""Cases with at least this many samples are judged on their distribution; smaller ones on count and bounds."""
+
+
+def _label(case: Case) -> str:
+    return f"[case: {case.label}]"
+
+
+def _log10(x):
+    """log10 on the positive reals, -inf elsewhere (so a CDF built on it is 0 there)."""
+    x = np.asarray(x, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x > 0, np.log10(np.where(x > 0, x, 1.0)), -np.inf)
+
+
+def _ln(x):
+    return _log10(x) * math.log(10.0)
+
+
+def _identity(x):
+    return np.asarray(x, dtype=np.float64)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Law:
+    """The law of ``x = g(U)`` with ``U`` uniform between ``a`` and ``b`` and ``g`` monotone.
+
+    ``to_u`` is the inverse of ``g`` (it maps ``x`` back to ``U``); ``increasing`` tells whether ``g``
+    increases. ``message(x)`` describes the mistake that produces this law (``None`` for the right law).
+    """
+
+    a: float
+    b: float
+    to_u: Callable
+    increasing: bool
+    message: Callable | None = None
+
+    def usable(self) -> bool:
+        return math.isfinite(self.a) and math.isfinite(self.b) and self.a != self.b
+
+    def cdf(self, x: np.ndarray) -> np.ndarray:
+        lo, hi = min(self.a, self.b), max(self.a, self.b)
+        u = self.to_u(x)
+        with np.errstate(invalid="ignore"):
+            share = np.clip((u - lo) / (hi - lo), 0.0, 1.0)
+        share = np.nan_to_num(share, nan=0.0)
+        return share if self.increasing else 1.0 - share
+
+    def distance(self, x: np.ndarray) -> float:
+        """Kolmogorov-Smirnov distance between the empirical CDF of ``x`` and this law."""
+        xs = np.sort(x)
+        n = xs.size
+        F = self.cdf(xs)
+        return float(max(np.max(np.arange(1, n + 1) / n - F), np.max(F - np.arange(n) / n)))
+
+
+def _samples(case: Case, output, what: str) -> np.ndarray:
+    """The output as a float array of shape (n,); the framework's messages for None, lists, shapes and NaN."""
+    n = case.args["n"]
+    ok = (
+        isinstance(output, np.ndarray)
+        and output.shape == (n,)
+        and np.issubdtype(output.dtype, np.number)
+        and not np.isnan(output.astype(np.float64)).any()
+    )
+    if not ok:
+        expect_array(case, output, np.zeros(n), what)  # raises the framework's message
+        raise CheckFailed(f"{what} should be a numpy array of {n} numbers {_label(case)}")
+    return output.astype(np.float64)
+
+
+def _bins(lo_u: float, hi_u: float) -> np.ndarray:
+    """Edges on the log axis: whole decades when the range spans at least two, else four equal bins."""
+    if hi_u - lo_u >= 2 - 1e-9:
+        inner = np.arange(math.floor(round(lo_u, 9)) + 1, math.ceil(round(hi_u, 9)))
+        return np.concatenate([[lo_u], inner, [hi_u]])
+    return np.linspace(lo_u, hi_u, 5)
+
+
+def _share_table(u: np.ndarray, edges: np.ndarray, fmt: Callable) -> str:
+    """'[a, b): 40% (expected 25%)' for each bin of the log axis ``u``."""
+    counts = np.histogram(np.clip(u, edges[0], edges[-1]), bins=edges)[0]
+    expected = np.diff(edges) / (edges[-1] - edges[0])
+    parts = [
+        f"[{fmt(edges[i])}, {fmt(edges[i + 1])}): {counts[i] / max(u.size, 1):.0%} (expected {expected[i]:.0%})"
+        for i in range(len(edges) - 1)
+    ]
+    return "; ".join(parts)
+
+
+def _judge_samples(case: Case, x: np.ndarray, what: str, laws: list, in_range: np.ndarray,
+                   range_text: str, spread_text: Callable) -> None:
+    """Shared judge: distribution on large cases (naming a known mistake), bounds on every case."""
+    n = x.size
+    if n >= STATISTICAL_N and laws[0].usable():
+        threshold = KS_FACTOR / math.sqrt(n)
+        distances = [law.distance(x) if law.usable() else np.inf for law in laws]
+        if distances[0] <= threshold and in_range.all():
+            return
+        wrong = [i for i in range(1, len(laws)) if distances[i] <= threshold]
+        if wrong:
+            best = min(wrong, key=lambda i: distances[i])
+            raise CheckFailed(f"{what} is wrong {_label(case)}: {laws[best].message(x)}")
+        if not in_range.all():
+            raise CheckFailed(f"{what} is wrong {_label(case)}: {range_text}")
+        raise CheckFailed(f"{what} is wrong {_label(case)}: {spread_text()}")
+    if not in_range.all():
+        raise CheckFailed(f"{what} is wrong {_label(case)}: {range_text}")
+
+
+def _range_text(x: np.ndarray, low: float, high: float, name: str) -> str:
+    return (
+        f"every {name} must lie in [low, high] = [{low:g}, {high:g}], yours range from {x.min():.4g} to "
+        f"{x.max():.4g}. Are low and high hard-coded, or the bounds of the exponent r computed with the wrong log?"
+    )
+
+
+# --------------------------------------------------------------------------------------- learning rates
+
+
+def _lr_laws(low: float, high: float) -> list:
+    L_low, L_high = math.log10(low), math.log10(high)
+    ln_low, ln_high = math.log(low), math.log(high)
+
+    def uniform(x):
+        fix = "Draw the exponent r uniformly in [log10(low), log10(high)] and return 10**r"
+        if high / low >= 100:
+            share = np.mean(x >= high / 10)
+            return (
+                f"log-scale sampling done uniformly: {share:.0%} of your samples land in [{high / 10:g}, {high:g}], "
+                f"the top decade alone. {fix}"
+            )
+        middle = math.sqrt(low * high)
+        return (
+            f"log-scale sampling done uniformly: {np.mean(x >= middle):.0%} of your samples are above "
+            f"{middle:.4g} = sqrt(low * high), the middle of the range on a log scale (expected 50%). {fix}"
+        )
+
+    laws = [
+        _Law(L_low, L_high, _log10, True),
+        _Law(low, high, _identity, True, uniform),
+        _Law(ln_low, ln_high, _log10, True, lambda x: (
+            f"natural log / log10 mix-up: your exponent r was drawn between ln(low) = {ln_low:.3g} and "
+            f"ln(high) = {ln_high:.3g} (np.log) but you returned 10**r, so the samples spread over "
+            f"[{10 ** ln_low:.3g}, {10 ** ln_high:.3g}]. Use np.log10 for the bounds of r")),
+        _Law(L_low, L_high, _ln, True, lambda x: (
+            f"natural log / log10 mix-up: your exponent r was drawn between log10(low) and log10(high) but you "
+            f"returned np.exp(r), so the samples spread over [{math.exp(L_low):.3g}, {math.exp(L_high):.3g}]. "
+            "With base-10 exponents return 10**r")),
+        _Law(low, high, _log10, True, lambda x: (
+            f"you drew the exponent r between low and high themselves, so 10**r lies in "
+            f"[{10 ** low:.4g}, {10 ** high:.4g}]: r must be uniform in [log10(low), log10(high)] = "
+            f"[{L_low:.3g}, {L_high:.3g}]")),
+        _Law(L_low, L_high, _identity, True, lambda x: (
+            f"you returned the exponent r (between {L_low:.3g} and {L_high:.3g}): the learning rate is 10**r")),
+    ]
+    if not (math.isclose(low, 1e-4) and math.isclose(high, 1.0)):
+        laws.append(_Law(-4.0, 0.0, _log10, True, lambda x: (
+            "the exponent range looks hard-coded to [-4, 0] (that is, [1e-4, 1]): compute it from the arguments, "
+            "r uniform in [log10(low), log10(high)]")))
+    return laws
+
+
+def _lr_cases():
+    return [
+        Case("n=50000 in [1e-4, 1]", {"n": 50000, "low": 1e-4, "high": 1.0, "rng": Seed(1)}),
+        Case("n=50000 in [3e-6, 3e-2]", {"n": 50000, "low": 3e-6, "high": 3e-2, "rng": Seed(2)}),
+        Case("n=1 in [1e-3, 1e-1]", {"n": 1, "low": 1e-3, "high": 1e-1, "rng": Seed(3)}),
+    ]
+
+
+def _lr_hidden_cases():
+    return [
+        Case("n=50000 in [0.01, 10]", {"n": 50000, "low": 0.01, "high": 10.0, "rng": Seed(4)}),
+        Case("n=50000 in [0.5, 2] (less than a decade)", {"n": 50000, "low": 0.5, "high": 2.0, "rng": Seed(5)}),
+        Case("n=3 in [1e-5, 1e-1]", {"n": 3, "low": 1e-5, "high": 1e-1, "rng": Seed(6)}),
+        Case("low == high = 0.01, n=7", {"n": 7, "low": 0.01, "high": 0.01, "rng": Seed(7)}),
+    ]
+
+
+def _judge_lr(case: Case, output) -> None:
+    what = "sample_learning_rates(...)"
+    low, high = case.args["low"], case.args["high"]
+    x = _samples(case, output, what)
+    if x.size == 0:
+        return
+    if low == high:
+        expect_array(case, x, np.full(x.shape, low), what, rtol=1e-9, atol=0)
+        return
+    in_range = (x >= low * (1 - 1e-9)) & (x <= high * (1 + 1e-9))
+    L_low, L_high = math.log10(low), math.log10(high)
+
+    def spread():
+        table = _share_table(_log10(x), _bins(L_low, L_high), lambda e: f"{10 ** e:.3g}")
+        return (
+            "your samples are not spread evenly on a log scale: each decade should get a share proportional to "
+            f"its width on the log axis. Shares: {table}. Draw r uniformly in [log10(low), log10(high)], "
+            "return 10**r"
+        )
+
+    _judge_samples(case, x, what, _lr_laws(low, high), in_range, _range_text(x, low, high, "learning rate"), spread)
+
+
+# ------------------------------------------------------------------------------------------------ betas
+
+
+def _log10_1m(x):
+    """log10(1 - x), -inf where 1 - x <= 0."""
+    return _log10(1.0 - np.asarray(x, dtype=np.float64))
+
+
+def _ln_1m(x):
+    return _log10_1m(x) * math.log(10.0)
+
+
+def _beta_laws(low: float, high: float) -> list:
+    r_lo = math.log10(1 - high)
+    r_hi = math.log10(1 - low) if low < 1 else -math.inf
+    split = 1 - 10 ** ((r_lo + r_hi) / 2)
+    right = (f"r uniform in [log10(1 - high), log10(1 - low)] = [{r_lo:.3g}, {r_hi:.3g}] "
+             "and beta = 1 - 10**r")
+
+    def uniform(x):
+        below = np.mean(x < split)
+        return (
+            f"beta sampled uniformly in [{low:g}, {high:g}]: {below:.0%} of your samples are below {split:.4g} and "
+            f"only {1 - below:.0%} in [{split:.4g}, {high:g}], where beta matters most (an average over "
+            f"1/(1 - beta) values changes fastest near 1). Sample 1 - beta on a log scale: {right}"
+        )
+
+    def wrong_interval(a, b):
+        return lambda x: (
+            f"1 - 10**r with r in the wrong interval: your r was drawn in [{min(a, b):.3g}, {max(a, b):.3g}], "
+            f"so your samples spread over [{x.min():.4g}, {x.max():.4g}]. For beta in [{low:g}, {high:g}] use {right}"
+        )
+
+    laws = [
+        _Law(r_lo, r_hi, _log10_1m, False),
+        _Law(low, high, _identity, True, uniform),
+        _Law(math.log10(low) if low > 0 else -math.inf, math.log10(high), _log10, True, lambda x: (
+            f"you sampled beta itself on a log scale (10**r with r in [log10(low), log10(high)]): so close to 1 "
+            f"that is almost uniform. The log scale is for 1 - beta: {right}")),
+        _Law(math.log10(low) if low > 0 else -math.inf, math.log10(high), _log10_1m, False,
+             wrong_interval(math.log10(low) if low > 0 else -math.inf, math.log10(high))),
+        _Law(1 - high, 1 - low, _log10_1m, False, wrong_interval(1 - high, 1 - low)),
+        _Law(low, high, _log10_1m, False, wrong_interval(low, high)),
+        _Law(r_lo, r_hi, _log10, True, lambda x: (
+            f"you returned 1 - beta = 10**r (your values lie in [{x.min():.3g}, {x.max():.3g}]): return "
+            "beta = 1 - 10**r")),
+        _Law(math.log(1 - high), math.log(1 - low) if low < 1 else -math.inf, _log10_1m, False, lambda x: (
+            "natural log / log10 mix-up: your r was drawn between ln(1 - high) and ln(1 - low) (np.log) but "
+            f"you returned 1 - 10**r, so your samples spread over [{x.min():.4g}, {x.max():.4g}]. "
+            "Use np.log10 for the bounds of r")),
+        _Law(r_lo, r_hi, _ln_1m, False, lambda x: (
+            "natural log / log10 mix-up: your r was drawn between log10(1 - high) and log10(1 - low) but you "
+            f"returned 1 - np.exp(r), so your samples spread over [{x.min():.4g}, {x.max():.4g}]. "
+            "With base-10 exponents return 1 - 10**r")),
+    ]
+    if not (math.isclose(low, 0.9) and math.isclose(high, 0.999)):
+        laws.append(_Law(-3.0, -1.0, _log10_1m, False, lambda x: (
+            "the exponent range looks hard-coded to [-3, -1] (that is, beta in [0.9, 0.999]): compute it from "
+            f"the arguments, {right}")))
+    return laws
+
+
+def _beta_cases():
+    return [
+        Case("n=200000 in [0.9, 0.999]", {"n": 200000, "low": 0.9, "high": 0.999, "rng": Seed(11)}),
+        Case("n=200000 in [0.5, 0.99]", {"n": 200000, "low": 0.5, "high": 0.99, "rng": Seed(12)}),
+        Case("n=1 in [0.9, 0.99]", {"n": 1, "low": 0.9, "high": 0.99, "rng": Seed(13)}),
+    ]
+
+
+def _beta_hidden_cases():
+    return [
+        Case("n=200000 in [0.99, 0.9999]", {"n": 200000, "low": 0.99, "high": 0.9999, "rng": Seed(14)}),
+        Case("n=100000 in [0, 0.9] (low = 0)", {"n": 100000, "low": 0.0, "high": 0.9, "rng": Seed(15)}),
+        Case("n=4 in [0.8, 0.999]", {"n": 4, "low": 0.8, "high": 0.999, "rng": Seed(16)}),
+        Case("low == high = 0.95, n=5", {"n": 5, "low": 0.95, "high": 0.95, "rng": Seed(17)}),
+    ]
+
+
+def _judge_beta(case: Case, output) -> None:
+    what = "sample_betas(...)"
+    low, high = case.args["low"], case.args["high"]
+    x = _samples(case, output, what)
+    if x.size == 0:
+        return
+    if low == high:
+        expect_array(case, x, np.full(x.shape, low), what, rtol=1e-9, atol=1e-12)
+        return
+    in_range = (x >= low - 1e-9) & (x <= high + 1e-9)
+    r_lo, r_hi = math.log10(1 - high), math.log10(1 - low)
+
+    def spread():
+        table = _share_table(_log10_1m(x), _bins(r_lo, r_hi), lambda e: f"{10 ** e:.3g}")
+        return (
+            "1 - beta is not spread evenly on a log scale: each decade of 1 - beta should get a share "
+            f"proportional to its width on the log axis. Shares of 1 - beta: {table}. Draw r uniformly in "
+            "[log10(1 - high), log10(1 - low)], return 1 - 10**r"
+        )
+
+    _judge_samples(case, x, what, _beta_laws(low, high), in_range, _range_text(x, low, high, "beta"), spread)
+
+
+EXERCISES = {
+    "sample_learning_rates": Exercise(
+        name="sample_learning_rates",
+        visible_cases=_lr_cases,
+        hidden_cases=_lr_hidden_cases,
+        judge=_judge_lr,
+        forbidden=(reference_hyperparameters,),
+    ),
+    "sample_betas": Exercise(
+        name="sample_betas",
+        visible_cases=_beta_cases,
+        hidden_cases=_beta_hidden_cases,
+        judge=_judge_beta,
+        forbidden=(reference_hyperparameters,),
+    ),
+}
