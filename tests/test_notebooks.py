@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import time
@@ -21,6 +22,16 @@ from tests.notebook_tools import RELEASE, SOURCE, cell_errors, make_course, nbgr
 pytestmark = pytest.mark.slow
 
 ASSIGNMENTS = sorted({path.parent.name for path in source_notebooks()})
+
+TF_MISSING = "TensorFlow not installed (pip install -e '.[tf]')"
+
+
+def _requires(assignment: str):
+    """The assignment as a test parameter; the TensorFlow ones are skipped when TensorFlow is not installed."""
+    marks = []
+    if "tensorflow" in assignment and importlib.util.find_spec("tensorflow") is None:
+        marks.append(pytest.mark.skip(reason=TF_MISSING))
+    return pytest.param(assignment, marks=marks, id=assignment)
 
 
 def _same_notebook(a, b) -> bool:
@@ -57,7 +68,7 @@ def _check_blank_fails_only_at_tests(notebooks):
                 )
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", [_requires(name) for name in ASSIGNMENTS])
 def test_assignment_round_trip(assignment, tmp_path):
     from nbgrader.api import Gradebook
 
