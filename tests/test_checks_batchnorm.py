@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 import pytest
 
 from course_utils import batchnorm as reference_batchnorm
-from course_utils.checks import CheckFailed, check, get_exercise
+from course_utils.checks import check, get_exercise
 from course_utils.checks.batchnorm import CACHE_KEYS
 from course_utils.checks.framework import collect_outputs, judge_outputs
+from tests.check_tools import fails_with
 
 
-def fails_with(name, fn, *fragments, hidden=False):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # 0/0 in deliberately wrong code
-        with pytest.raises(CheckFailed) as info:
-            check(name, fn, hidden=hidden)
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, message
-    return message
 
 
 # ----------------------------------------------------------------------------- forward, train mode

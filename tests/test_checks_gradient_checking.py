@@ -8,17 +8,10 @@ import pytest
 from course_utils import gradient_check as reference_gradient_check
 from course_utils import mlp as reference_mlp
 from course_utils.checks import check, get_exercise
-from course_utils.checks.framework import CheckFailed, collect_outputs, judge_outputs
+from course_utils.checks.framework import collect_outputs, judge_outputs
+from tests.check_tools import fails_with
 
 
-def fails_with(name, fn, *fragments, hidden=True):
-    """Assert that the check of ``fn`` fails and that its message contains every fragment."""
-    with pytest.raises(CheckFailed) as info:
-        check(name, fn, hidden=hidden)
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, message
-    return message
 
 
 # ============================================================================ gradient_check_1d

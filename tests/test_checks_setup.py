@@ -10,15 +10,9 @@ import pytest
 from course_utils import initialization, normalization, splits
 from course_utils.checks import CheckFailed, check, get_exercise
 from course_utils.checks.framework import collect_outputs, judge_outputs
+from tests.check_tools import fails_with as _fails_with
 
 
-def _fails_with(name, fn, *fragments, hidden=True):
-    with pytest.raises(CheckFailed) as info:
-        check(name, fn, hidden=hidden)
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, message
-    return message
 
 
 # ------------------------------------------------------------------------------------ train_dev_test_split

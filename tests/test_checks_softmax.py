@@ -8,15 +8,9 @@ import pytest
 from course_utils import activations, costs, mlp
 from course_utils.checks import CheckFailed, check, get_exercise
 from course_utils.checks.framework import collect_outputs, judge_outputs
+from tests.check_tools import fails_with as _fails
 
 
-def _fails(name, fn, *fragments, hidden=False):
-    with pytest.raises(CheckFailed) as info:
-        check(name, fn, hidden=hidden)
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, message
-    return message
 
 
 # ---------------------------------------------------------------------------------------------- softmax

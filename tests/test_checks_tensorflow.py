@@ -20,15 +20,9 @@ from course_utils import costs  # noqa: E402
 from course_utils.checks import CheckFailed, check, get_exercise  # noqa: E402
 from course_utils.checks.framework import call_student, collect_outputs, judge_outputs, to_plain  # noqa: E402
 from course_utils.checks.tensorflow_intro import NONE_GRADIENT, TF_MISSING  # noqa: E402
+from tests.check_tools import fails_with as _fails
 
 
-def _fails(name, fn, *fragments, hidden=False):
-    with pytest.raises(CheckFailed) as info:
-        check(name, fn, hidden=hidden)
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, message
-    return message
 
 
 def _passes(name, fn, capsys=None):

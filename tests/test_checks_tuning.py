@@ -8,16 +8,10 @@ import numpy as np
 import pytest
 
 from course_utils import hyperparameters, tuning
-from course_utils.checks import CheckFailed, check
+from course_utils.checks import check
+from tests.check_tools import fails_with as _fails
 
 
-def _fails(name, fn, *fragments, hidden=False):
-    with pytest.raises(CheckFailed) as info:
-        check(name, fn, hidden=hidden)
-    message = str(info.value)
-    for fragment in fragments:
-        assert fragment in message, message
-    return message
 
 
 # ------------------------------------------------------------------------------------- learning rates
