@@ -214,6 +214,14 @@ def test_backward_mistakes_are_named(fn, fragments):
     assert "gradient check" in message or "epsilon" in message
 
 
+def test_backward_m_form_without_its_one_over_m_is_named():
+    def m_form(dZ_tilde, cache):  # (1/m) * gamma/std * (m dZn - sum dZn - Z_norm sum(dZn Z_norm)), 1/m forgotten
+        dZ, dgamma, dbeta = make_backward()(dZ_tilde, cache)
+        return dZ * dZ_tilde.shape[1], dgamma, dbeta
+
+    fails_with("batchnorm_backward", m_form, "dZ is m times too large", "culprit(s): dW1")
+
+
 def test_backward_dbeta_not_averaged():
     def dbeta_summed(dZ_tilde, cache):
         dZ, dgamma, dbeta = make_backward()(dZ_tilde, cache)

@@ -245,6 +245,18 @@ def test_random_mini_batches_mistakes(wrong, message):
     assert message in failure("random_mini_batches", wrong)
 
 
+def test_random_mini_batches_visible_cases_have_several_label_rows():
+    """Y[:, permutation].reshape((1, m)) (from the binary original) must fail before the hidden tests."""
+
+    def reshape_binary(X, Y, mini_batch_size, rng):
+        m = X.shape[1]
+        order = rng.permutation(m)
+        return _cut(X[:, order], Y[:, order].reshape((1, m)), mini_batch_size)
+
+    with pytest.raises(ValueError, match="cannot reshape"):
+        check("random_mini_batches", reshape_binary, hidden=False)
+
+
 # =============================================================================== ewa mistakes
 
 
@@ -281,6 +293,19 @@ def make_ewa(keep=lambda b: b, add=lambda b: 1 - b, start_first=False, exponent_
 )
 def test_ewa_mistakes(wrong, message):
     assert message in failure("ewa", wrong)
+
+
+def test_ewa_corrected_value_fed_back_is_named():
+    def fed_back(theta, beta, bias_correction):
+        v, out = 0.0, []
+        for t, value in enumerate(theta, start=1):
+            v = beta * v + (1 - beta) * value
+            if bias_correction:
+                v = v / (1 - beta**t)
+            out.append(v)
+        return np.array(out)
+
+    assert "fed back into the recurrence" in failure("ewa", fed_back)
 
 
 def test_ewa_list_and_shape_mistakes_get_framework_messages():
@@ -433,6 +458,51 @@ def test_adam_returning_corrected_moments_is_named():
     assert "not the bias-corrected v_hat" in failure("adam_update", wrong)
 
 
+def test_adam_t_incremented_inside_the_loop_is_named():
+    def per_parameter(parameters, grads, v, s, t, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8):
+        new_p, new_v, new_s = {}, {}, {}
+        for n, W in parameters.items():
+            t = t + 1  # belongs before the loop
+            k = "d" + n
+            new_v[k] = beta1 * v[k] + (1 - beta1) * grads[k]
+            new_s[k] = beta2 * s[k] + (1 - beta2) * grads[k] ** 2
+            v_hat, s_hat = new_v[k] / (1 - beta1**t), new_s[k] / (1 - beta2**t)
+            new_p[n] = W - learning_rate * v_hat / (np.sqrt(s_hat) + epsilon)
+        return new_p, new_v, new_s, t
+
+    assert "incremented inside the loop over the parameters" in failure("adam_update", per_parameter)
+
+
+@pytest.mark.parametrize(
+    "v_beta, s_beta, message",
+    [("beta1", "beta1", "s_hat was divided by 1 - beta1**t"), ("beta2", "beta2", "v_hat was divided by 1 - beta2**t"),
+     ("beta2", "beta1", "bias corrections are swapped")],
+)
+def test_adam_corrections_with_the_wrong_beta_are_named(v_beta, s_beta, message):
+    def wrong(parameters, grads, v, s, t, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8):
+        betas = {"beta1": beta1, "beta2": beta2}
+        t = t + 1
+        new_p, new_v, new_s = {}, {}, {}
+        for n, W in parameters.items():
+            k = "d" + n
+            new_v[k] = beta1 * v[k] + (1 - beta1) * grads[k]
+            new_s[k] = beta2 * s[k] + (1 - beta2) * grads[k] ** 2
+            v_hat = new_v[k] / (1 - betas[v_beta] ** t)
+            s_hat = new_s[k] / (1 - betas[s_beta] ** t)
+            new_p[n] = W - learning_rate * v_hat / (np.sqrt(s_hat) + epsilon)
+        return new_p, new_v, new_s, t
+
+    assert message in failure("adam_update", wrong)
+
+
+def test_adam_values_in_the_wrong_order_are_named():
+    def t_second(parameters, grads, v, s, t, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8):
+        new_p, new_v, new_s, t = make_adam()(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon)
+        return new_p, t, new_v, new_s
+
+    assert "wrong order" in failure("adam_update", t_second)
+
+
 def test_adam_three_values_like_the_original_assignment_is_named():
     def three(parameters, grads, v, s, t, learning_rate, beta1=0.9, beta2=0.999, epsilon=1e-8):
         return make_adam()(parameters, grads, v, s, t, learning_rate, beta1, beta2, epsilon)[:3]
@@ -462,6 +532,12 @@ def test_adam_three_values_like_the_original_assignment_is_named():
 )
 def test_schedule_lr_mistakes(wrong, message):
     assert message in failure("schedule_lr", wrong)
+
+
+def test_schedule_lr_operator_precedence_is_named():
+    wrong = lambda learning_rate0, epoch_num, decay_rate, time_interval: learning_rate0 / (
+        1 + decay_rate * epoch_num // time_interval)
+    assert "operator precedence" in failure("schedule_lr", wrong, hidden=False)
 
 
 def test_schedule_lr_not_a_number():

@@ -83,6 +83,14 @@ def test_softmax_row_max():
     _fails("softmax", softmax_row_max, "each row's max")
 
 
+def test_softmax_divided_by_the_sum_of_the_whole_matrix():
+    def whole_sum(Z):
+        E = np.exp(Z - np.max(Z, axis=0, keepdims=True))
+        return E / np.sum(E)
+
+    _fails("softmax", whole_sum, "sum over the whole matrix", "axis=0")
+
+
 def test_softmax_unnormalized():
     _fails("softmax", softmax_unnormalized, "divide by their column sums")
 
@@ -162,6 +170,26 @@ def test_cost_wrong_sign():
 
 def test_cost_per_example_losses():
     _fails("softmax_cross_entropy_cost", lambda AL, Y: -np.sum(Y * np.log(AL), axis=0), "one loss per example")
+
+
+def test_cost_without_the_labels():
+    _fails("softmax_cross_entropy_cost", lambda AL, Y: float(-np.sum(np.log(AL)) / Y.shape[1]),
+           "summed log(a_k) over every class")
+    # the binary-course habit np.dot(Y, log(AL).T), summed, gives that same sum over all classes
+    _fails("softmax_cross_entropy_cost", lambda AL, Y: float(-np.sum(np.dot(Y, np.log(AL).T)) / Y.shape[1]),
+           "summed log(a_k) over every class")
+
+
+def test_cost_matrix_products_are_named():
+    _fails("softmax_cross_entropy_cost", lambda AL, Y: float(-np.sum(np.dot(Y.T, np.log(AL))) / Y.shape[1]),
+           "pairs every example with every other example")
+    _fails("softmax_cross_entropy_cost", lambda AL, Y: -np.dot(Y, np.log(AL).T) / Y.shape[1],
+           "got a matrix of shape", "matrix product")
+
+
+def test_cost_summed_over_the_examples_only():
+    _fails("softmax_cross_entropy_cost", lambda AL, Y: -np.sum(Y * np.log(AL), axis=1) / Y.shape[1],
+           "one value per class", "axis=1")
 
 
 def test_cost_none_and_not_a_number():

@@ -107,6 +107,20 @@ def test_lr_uneven_spread_gets_the_decade_table():
     _fails("sample_learning_rates", two_decades_only, "not spread evenly on a log scale", "(expected 25%)")
 
 
+def test_lr_integer_exponents_are_named():
+    def integer_exponents(n, low, high, rng):
+        return 10.0 ** rng.integers(np.log10(low), np.log10(high), size=n)
+
+    _fails("sample_learning_rates", integer_exponents, "only 4 distinct values", "rng.integers")
+
+
+def test_beta_integer_exponents_are_named():
+    def integer_exponents(n, low, high, rng):
+        return 1 - 10.0 ** rng.integers(np.log10(1 - high), np.log10(1 - low), size=n)
+
+    _fails("sample_betas", integer_exponents, "distinct value", "rng.uniform(a, b, size=n)")
+
+
 def test_lr_out_of_range_on_small_case():
     def right_when_large(n, low, high, rng):
         return lr_ok(n, low, high, rng) if n > 10 else np.full(n, 10 * high)

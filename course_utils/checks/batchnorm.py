@@ -245,6 +245,10 @@ def _backward_expected(dZ_tilde, cache):
         (inv_std * (dZ_tilde - dZ_tilde.mean(axis=1, keepdims=True)
                     - Z_norm * np.mean(dZ_tilde * Z_norm, axis=1, keepdims=True)),
          "gamma is missing: Z_tilde = gamma * Z_norm + beta, so the gradient reaching Z_norm is gamma * dZ_tilde"),
+        (m * dZ,
+         "dZ is m times too large: in the form dZ = (1/m) * (gamma / sqrt(var + epsilon)) * (m * dZ_tilde - "
+         "sum(dZ_tilde) - Z_norm * sum(dZ_tilde * Z_norm)) the 1/m in front is part of dZ (equivalently, use "
+         "means over the examples, as in the formula of the notebook)"),
         (dZ / m,
          "dZ carries a 1/m it should not have: dZ is per-example (the course convention); 1/m only appears in "
          "parameter gradients such as dgamma, dbeta and dW"),

@@ -69,6 +69,10 @@ def _mini_batch_cases():
     ):
         X, Y = _batch_data(n_x, m, seed)
         cases.append(Case(label, {"X": X, "Y": Y, "mini_batch_size": size, "rng": Seed(seed + 10)}))
+    # several label rows: catches Y[:, permutation].reshape((1, m)), which only works for binary labels
+    X, Y = _batch_data(3, 30, 7, n_classes=3)
+    cases.append(Case("X (3, 30), one-hot Y (3, 30) (n_y = 3 label rows), mini_batch_size=8",
+                      {"X": X, "Y": Y, "mini_batch_size": 8, "rng": Seed(17)}))
     return cases
 
 
@@ -236,6 +240,10 @@ def _judge_ewa(case: Case, output) -> None:
             )
     raw = _recurrence(theta, beta, 1.0 - beta)
     swapped = _recurrence(theta, 1.0 - beta, beta)
+    fed_back, v = np.empty_like(theta, dtype=np.float64), 0.0  # the corrected value re-enters the recurrence
+    for i, value in enumerate(theta):
+        v = (beta * v + (1.0 - beta) * value) / (1.0 - beta ** (i + 1))
+        fed_back[i] = v
     from_first = _recurrence(theta, beta, 1.0 - beta, start=theta[0])
     variant = (
         "you started from v_0 = theta_1 instead of v_0 = 0 (so v_1 = theta_1). That is a legitimate variant "
@@ -248,6 +256,9 @@ def _judge_ewa(case: Case, output) -> None:
         if corrected:
             mistakes += [
                 (raw, "bias_correction=True but the values are not divided by 1 - beta**t."),
+                (fed_back, "the bias-corrected value was fed back into the recurrence: keep updating the "
+                 "uncorrected v_t = beta * v_{t-1} + (1 - beta) * theta_t and only divide the value you store "
+                 "in the result by 1 - beta**t."),
                 (swapped / (1.0 - beta**t), swap_message),
                 (swapped / (1.0 - (1.0 - beta) ** t), swap_message),
                 (raw / (1.0 - beta ** (t + 1)), "off by one in the bias correction: v_t is divided by 1 - beta**t "
@@ -479,9 +490,22 @@ def _judge_adam_update(case: Case, output) -> None:
         parameters, grads, {"v": v, "s": s, "t": t}, lr, beta1=beta1, beta2=beta2, epsilon=eps
     )
     new_parameters, new_v, new_s, new_t = unpack(case, output, 4, "adam_update")
+    kinds = ["dict" if isinstance(x, dict) else
+             "number" if isinstance(x, float) or (isinstance(x, np.ndarray) and x.size == 1) else "other"
+             for x in output]
+    if kinds != ["dict", "dict", "dict", "number"] and sorted(kinds) == ["dict", "dict", "dict", "number"]:
+        raise CheckFailed(
+            f"adam_update returned its 4 values in the wrong order {_where(case)}: return "
+            "(parameters, v, s, t), with the step counter t last."
+        )
+    layers = len(parameters) // 2
+    in_loop = ("t was incremented inside the loop over the {}: t counts Adam steps (calls of adam_update), so add 1 "
+               "once, before the loop, and use that same t for every parameter.")
     expect_number(case, new_t, t + 1, "the returned t", mistakes=[
         (t, "t was not incremented: this step is step number t + 1, return that."),
         (t + 2, "t was incremented twice: add 1 once, use the new t in the corrections and return it."),
+        (t + len(parameters), in_loop.format("parameters")),
+        (t + layers, in_loop.format("layers")),
     ])
     new_v = _state_dict(case, new_v, v, "the returned v")
     new_s = _state_dict(case, new_s, s, "the returned s")
@@ -523,6 +547,15 @@ def _judge_adam_update(case: Case, output) -> None:
             (moved(v_new / (1.0 - beta1 ** (step + 1)), s_new / (1.0 - beta2 ** (step + 1))),
              "off by one: the corrections used t + 2; increment t once and use that value."),
         ]
+        if beta1 != beta2:
+            mistakes += [
+                (moved(v_new / c1, s_new / c1), "s_hat was divided by 1 - beta1**t: the second moment s is "
+                 "averaged with beta2, so s_hat = s / (1 - beta2**t) (and v_hat = v / (1 - beta1**t))."),
+                (moved(v_new / c2, s_new / c2), "v_hat was divided by 1 - beta2**t: the first moment v is "
+                 "averaged with beta1, so v_hat = v / (1 - beta1**t) (and s_hat = s / (1 - beta2**t))."),
+                (moved(v_new / c2, s_new / c1), "the bias corrections are swapped: v_hat = v / (1 - beta1**t), "
+                 "s_hat = s / (1 - beta2**t)."),
+            ]
         if t > 0:
             mistakes.append((moved(v_new / (1.0 - beta1**t), s_new / (1.0 - beta2**t)), _T_FROM_ZERO))
         expect_array(case, got, expected_p[name], f"parameters['{name}']", mistakes=mistakes)
@@ -578,6 +611,9 @@ def _judge_schedule_lr(case: Case, output) -> None:
         (lr0 / (1.0 + decay * np.ceil(epoch / interval)), _EARLY_DECAY),
         (lr0 / (1.0 + decay * ((epoch + 1) // interval)), _EARLY_DECAY),
         (lr0 / (1.0 + decay * np.round(epoch / interval)), _EARLY_DECAY),
+        (lr0 / (1.0 + (decay * epoch) // interval), "operator precedence: decay_rate * epoch_num // time_interval "
+         "is evaluated as (decay_rate * epoch_num) // time_interval. Floor the number of intervals first: "
+         "decay_rate * (epoch_num // time_interval)."),
     ]
     expect_number(case, output, expected, "schedule_lr(...)", mistakes=mistakes)
 

@@ -82,6 +82,8 @@ def _softmax_mistakes(Z: np.ndarray) -> list:
             (E_row / E_row.sum(axis=0, keepdims=True),
              "you subtracted each row's max (axis=1): only a constant per column leaves softmax unchanged. "
              "Subtract each column's max, Z.max(axis=0, keepdims=True)"),
+            (E_col / E_col.sum(), "you divided by the sum over the whole matrix: divide each column by its own "
+             "sum, np.sum(T, axis=0, keepdims=True), so that every column (example) sums to 1"),
             (E_col, not_normalized),
             (E_raw, not_normalized),
         ]
@@ -159,6 +161,18 @@ def _judge_cost(case: Case, output) -> None:
             "average them over the m examples"
         )
     binary = -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m
+    per_class = -np.sum(Y * np.log(AL), axis=1) / m
+    if array is not None and array.size == C > 1 and np.issubdtype(array.dtype, np.number) \
+            and np.allclose(array.ravel(), per_class):
+        raise CheckFailed(
+            f"cost should be a single number, got one value per class (shape {array.shape}) {_label(case)}: "
+            "you summed over the examples only (axis=1); sum over the classes and the examples, then divide by m"
+        )
+    if array is not None and array.ndim == 2 and array.shape in ((C, C), (m, m)) and array.size > 1:
+        raise CheckFailed(
+            f"cost should be a single number, got a matrix of shape {array.shape} {_label(case)}: that is a matrix "
+            "product (np.dot) of Y and log(AL). Multiply element-wise, Y * np.log(AL), then sum and divide by m"
+        )
     over_classes = "average over the m examples (columns), not over classes"
     expect_number(
         case,
@@ -171,6 +185,11 @@ def _judge_cost(case: Case, output) -> None:
             (-log_likelihood, "you summed the losses but did not average them: divide by m, the number of examples"),
             (binary, "this is the binary (sigmoid) cross-entropy: with softmax only the y_k log a_k terms appear, "
                      "drop the (1 - Y) log(1 - AL) terms"),
+            (-np.sum(np.log(AL)) / m, "you summed log(a_k) over every class: multiply element-wise by the one-hot "
+                                      "Y so that only the true class counts, -(1/m) * np.sum(Y * np.log(AL)) (note: "
+                                      "np.sum(np.dot(Y, np.log(AL).T)) gives this same wrong sum)"),
+            (-np.sum(Y.T @ np.log(AL)) / m, "np.dot(Y.T, np.log(AL)) pairs every example with every other example: "
+                                            "multiply element-wise, -(1/m) * np.sum(Y * np.log(AL))"),
             (log_likelihood / m, "wrong sign: the cost is minus the average log-probability of the true class, "
                                  "so it is >= 0"),
         ],

@@ -122,6 +122,14 @@ def _judge_samples(case: Case, x: np.ndarray, what: str, laws: list, in_range: n
         distances = [law.distance(x) if law.usable() else np.inf for law in laws]
         if distances[0] <= threshold and in_range.all():
             return
+        distinct = np.unique(x)
+        if distinct.size <= max(20, n // 100):
+            shown = ", ".join(f"{value:.4g}" for value in distinct[:6]) + (", ..." if distinct.size > 6 else "")
+            raise CheckFailed(
+                f"{what} is wrong {_label(case)}: your {n} samples take only {distinct.size} distinct value{'s' if distinct.size > 1 else ''} "
+                f"({shown}). The exponent r must be drawn from a continuous uniform distribution, "
+                "rng.uniform(a, b, size=n), not from the integers (rng.integers) or a short list of values."
+            )
         wrong = [i for i in range(1, len(laws)) if distances[i] <= threshold]
         if wrong:
             best = min(wrong, key=lambda i: distances[i])
