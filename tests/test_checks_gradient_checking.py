@@ -69,6 +69,16 @@ def one_d_norm_of_sum(f, df, x, epsilon=1e-7):
     return abs(g - approx) / abs(g + approx)
 
 
+def one_d_times_epsilon(f, df, x, epsilon=1e-7):
+    g, approx = df(x), (f(x + epsilon) - f(x - epsilon)) / 2 * epsilon  # the precedence slip
+    return abs(g - approx) / (abs(g) + abs(approx))
+
+
+def one_d_fixed_epsilon(f, df, x, epsilon=1e-7):
+    g, approx = df(x), _centred(f, x, 1e-7)  # ignores its epsilon argument
+    return abs(g - approx) / (abs(g) + abs(approx))
+
+
 def one_d_reference(f, df, x, epsilon=1e-7):
     return reference_gradient_check.check_gradient_1d(f, df, x, epsilon)
 
@@ -93,6 +103,8 @@ def test_1d_grader_split_passes():
         (one_d_over_approx, "divide by |g_approx| only"),
         (one_d_signed, "the numerator must be a norm"),
         (one_d_norm_of_sum, "not |g + g_approx|"),
+        (one_d_times_epsilon, "write `/ (2 * epsilon)`"),
+        (one_d_fixed_epsilon, "use the epsilon argument"),
     ],
     ids=lambda value: getattr(value, "__name__", value),
 )
@@ -143,6 +155,19 @@ def nd_right(cost_fn, parameters, grads, epsilon=1e-7):
         plus[i] += epsilon
         minus[i] -= epsilon
         approx[i] = (cost_fn(_to_dict(plus, parameters, keys)) - cost_fn(_to_dict(minus, parameters, keys))) / (2 * epsilon)
+    g = _to_vector({k: grads["d" + k] for k in keys}, keys)
+    return np.linalg.norm(g - approx) / (np.linalg.norm(g) + np.linalg.norm(approx))
+
+
+def nd_times_epsilon(cost_fn, parameters, grads, epsilon=1e-7):
+    keys = list(parameters)
+    theta = _to_vector(parameters, keys)
+    approx = np.zeros_like(theta)
+    for i in range(theta.size):
+        plus, minus = theta.copy(), theta.copy()
+        plus[i] += epsilon
+        minus[i] -= epsilon
+        approx[i] = (cost_fn(_to_dict(plus, parameters, keys)) - cost_fn(_to_dict(minus, parameters, keys))) / 2 * epsilon
     g = _to_vector({k: grads["d" + k] for k in keys}, keys)
     return np.linalg.norm(g - approx) / (np.linalg.norm(g) + np.linalg.norm(approx))
 
@@ -316,6 +341,7 @@ def test_nd_cases_cover_the_brief():
         (nd_drift, "theta drifts"),
         (nd_alias_half, "the same array as theta (no .copy())"),
         (nd_alias_zero, "numerical gradient is all zeros"),
+        (nd_times_epsilon, "write `/ (2 * epsilon)`"),
         (nd_grads_in_their_own_order, "your numerical and analytic vectors are in different orders"),
         (nd_grads_sorted, "your numerical and analytic vectors are in different orders"),
         (nd_absolute, "absolute error"),
@@ -355,7 +381,8 @@ def three_layer_forward(X, parameters):
     return A3, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2, "Z3": Z3, "A3": A3}
 
 
-def make_backward(wrong_dW3=False, transposed_dW2=False, db1_without_m=False):
+def make_backward(wrong_dW3=False, transposed_dW2=False, db1_without_m=False, dW2_without_m=False,
+                  dA1_without_transpose=False):
     def backward(X, Y, parameters):
         m = X.shape[1]
         _, cache = three_layer_forward(X, parameters)
@@ -364,8 +391,11 @@ def make_backward(wrong_dW3=False, transposed_dW2=False, db1_without_m=False):
         db3 = np.sum(dZ3, axis=1, keepdims=True) / m
         dZ2 = (parameters["W3"].T @ dZ3) * (cache["Z2"] > 0)
         dW2 = cache["A1"] @ dZ2.T / m if transposed_dW2 else dZ2 @ cache["A1"].T / m
+        if dW2_without_m:
+            dW2 = dW2 * m
         db2 = np.sum(dZ2, axis=1, keepdims=True) / m
-        dZ1 = (parameters["W2"].T @ dZ2) * (cache["Z1"] > 0)
+        dA1 = (parameters["W2"] if dA1_without_transpose else parameters["W2"].T) @ dZ2
+        dZ1 = dA1 * (cache["Z1"] > 0)
         dW1 = dZ1 @ X.T / m
         db1 = np.sum(dZ1, axis=1, keepdims=True) / (1 if db1_without_m else m)
         return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2, "dW3": dW3, "db3": db3}
@@ -406,6 +436,13 @@ def test_fixed_backward_one_bug_left_names_its_parameter(bug, name, hint):
     message = fails_with("fixed_backward", make_backward(**bug), f"{name} relative error", "(bug)", hint)
     others = {"dW1", "db1", "dW2", "db2", "dW3", "db3"} - {name}
     assert not any(f"{other} relative error" in message for other in others), message
+
+
+def test_fixed_backward_other_mistakes_get_hints():
+    fails_with("fixed_backward", make_backward(dW2_without_m=True), "dW2 relative error", "dW2 is m = 8 times too large")
+    message = fails_with("fixed_backward", make_backward(dA1_without_transpose=True), "dW1 relative error",
+                         "db1 relative error", "dA1 is computed with W2 instead of W2^T")
+    assert message.count("dA1 is computed") == 1, message
 
 
 def test_fixed_backward_unknown_bug_gets_the_formulas():

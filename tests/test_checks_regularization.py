@@ -71,6 +71,14 @@ COST_MISTAKES = {
     ),
     "no L2": (lambda AL, Y, parameters, lambd: _cross_entropy(AL, Y), "only the cross-entropy is returned"),
     "L2 subtracted": (_cost_variant(_squares, sign=-1.0), "the L2 term is subtracted"),
+    "lambd / 2 * m": (
+        lambda AL, Y, parameters, lambd: _cross_entropy(AL, Y) + lambd / 2 * Y.shape[1] * _squares(parameters),
+        "write lambd / (2 * m)",
+    ),
+    "last W left out": (
+        _cost_variant(lambda p: sum(np.sum(W**2) for W in _weights(p)[:-1])),
+        "the last weight matrix W3 is left out",
+    ),
     "cross-entropy sign": (
         lambda AL, Y, parameters, lambd: -_cross_entropy(AL, Y) + lambd / (2 * Y.shape[1]) * _squares(parameters),
         "cross-entropy has the wrong sign",
@@ -130,7 +138,7 @@ def _sigmoid(Z):
 
 
 def make_backward(l2_dW=lambda W, lambd, m: lambd / m * W, db_extra=lambda b, lambd, m: 0.0, layers=(1, 2),
-                  forget_1_over_m_in=(), tamper=None):
+                  forget_1_over_m_in=(), tamper=None, tanh_derivative=lambda A1, Z1: 1 - A1**2):
     """A two-layer backward pass with the L2 term (and a few other pieces) swappable to plant mistakes.
 
     ``forget_1_over_m_in``: "dW" and/or "db", whose data term is then not averaged (m times too large).
@@ -144,7 +152,7 @@ def make_backward(l2_dW=lambda W, lambd, m: lambd / m * W, db_extra=lambda b, la
         dZ2 = A2 - Y
         dW2 = dW_scale * (dZ2 @ A1.T) / m
         db2 = db_scale * np.sum(dZ2, axis=1, keepdims=True) / m
-        dZ1 = (parameters["W2"].T @ dZ2) * (1 - A1**2)
+        dZ1 = (parameters["W2"].T @ dZ2) * tanh_derivative(A1, cache["Z1"])
         dW1 = dW_scale * (dZ1 @ X.T) / m
         db1 = db_scale * np.sum(dZ1, axis=1, keepdims=True) / m
         grads = {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
@@ -171,6 +179,10 @@ BACKWARD_MISTAKES = {
         "m times too large",
     ),
     "no 1/m in db": (make_backward(forget_1_over_m_in=("db",)), "db1 is missing the 1/m"),
+    "tanh derivative from Z1": (make_backward(tanh_derivative=lambda A1, Z1: 1 - Z1**2), "dZ1 uses 1 - Z1**2"),
+    "tanh applied twice": (make_backward(tanh_derivative=lambda A1, Z1: 1 - np.tanh(A1) ** 2), "applying tanh twice"),
+    "sigmoid derivative": (make_backward(tanh_derivative=lambda A1, Z1: A1 * (1 - A1)), "derivative of the sigmoid"),
+    "no tanh derivative": (make_backward(tanh_derivative=lambda A1, Z1: 1.0), "forgets the derivative of tanh"),
 }
 
 
@@ -283,6 +295,10 @@ FORWARD_MISTAKES = {
         _forward_variant(lambda A, D, kp, rng: A * D / kp, mask_fn=lambda rng, A, kp: rng.random(A.shape) > kp),
         "It looks inverted",
     ),
+    "divided by 1 - keep_prob": (
+        _forward_variant(lambda A, D, kp, rng: A * D / (1 - kp)),
+        "divided by 1 - keep_prob",
+    ),
     "one mask per unit": (
         _forward_variant(lambda A, D, kp, rng: A * D / kp, mask_fn=lambda rng, A, kp: rng.random((A.shape[0], 1)) < kp),
         "One mask value is shared along an axis",
@@ -362,6 +378,7 @@ DROPOUT_BACKWARD_MISTAKES = {
     "mask not applied": (lambda dA, D, keep_prob: dA / keep_prob, "the mask D is not applied"),
     "mask inverted": (lambda dA, D, keep_prob: dA * (1 - D) / keep_prob, "wrong way round"),
     "unchanged": (lambda dA, D, keep_prob: dA, "dA is returned unchanged"),
+    "divided by 1 - keep_prob": (lambda dA, D, keep_prob: dA * D / (1 - keep_prob), "divided by 1 - keep_prob"),
     "new mask": (
         lambda dA, D, keep_prob: dA * (_global.random(dA.shape) < keep_prob) / keep_prob,
         "Reuse the forward mask D",

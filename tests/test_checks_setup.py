@@ -104,6 +104,14 @@ def split_slices_rows(X, Y, ratios, rng):
     return X_s[:a], Y_s[:, :a], X_s[a:b], Y_s[:, a:b], X_s[b:], Y_s[:, b:]
 
 
+def split_second_cut_not_cumulative(X, Y, ratios, rng):
+    """The second cut at round(r_dev * m) instead of round((r_train + r_dev) * m)."""
+    m = X.shape[1]
+    perm = rng.permutation(m)
+    a, b = round(ratios[0] * m), round(ratios[1] * m)
+    return _cut(X[:, perm], Y[:, perm], a, b)
+
+
 def test_split_right_answers_pass():
     check("train_dev_test_split", split_right, hidden=True)
     check("train_dev_test_split", split_truncating, hidden=True)
@@ -136,6 +144,8 @@ def test_split_other_mistakes():
     _fails_with("train_dev_test_split", split_with_replacement, "partition the examples")
     _fails_with("train_dev_test_split", split_drops_examples, "exactly one set")
     _fails_with("train_dev_test_split", split_slices_rows, "rows, expected", "X_shuffled[:, a:b]")
+    _fails_with("train_dev_test_split", split_second_cut_not_cumulative, "computed from r_dev alone",
+                "round((r_train + r_dev) * m)")
 
 
 def test_split_none_and_shape_mistakes():
@@ -197,8 +207,13 @@ def test_diagnose_right_answers_pass():
           hidden=True)
 
 
+def diagnose_at_least(train_error, dev_error, bayes_error):
+    return _verdict(train_error - bayes_error >= 0.02, dev_error - train_error >= 0.02)
+
+
 def test_diagnose_recognized_mistakes():
     _fails_with("diagnose", diagnose_ignores_bayes, "avoidable bias is train_error - bayes_error, not train_error")
+    _fails_with("diagnose", diagnose_at_least, "exactly 0.02 is not high", "not `>=`")
     _fails_with("diagnose", diagnose_dev_vs_bayes, "dev_error - train_error", "not dev_error - bayes_error")
 
 
@@ -248,6 +263,16 @@ def normalize_sample_std(X_train, X_dev):
     return (X_train - mu) / sigma, (X_dev - mu) / sigma
 
 
+def normalize_global_stats(X_train, X_dev):
+    mu, sigma = X_train.mean(), X_train.std()
+    return (X_train - mu) / sigma, (X_dev - mu) / sigma
+
+
+def normalize_min_max(X_train, X_dev):
+    low, high = X_train.min(axis=1, keepdims=True), X_train.max(axis=1, keepdims=True)
+    return (X_train - low) / (high - low), (X_dev - low) / (high - low)
+
+
 def test_normalize_right_answer_passes():
     check("normalize", normalize_right, hidden=True)
 
@@ -265,6 +290,8 @@ def test_normalize_recognized_mistakes():
     _fails_with("normalize", normalize_only_centered, "only centered")
     _fails_with("normalize", normalize_per_example, "normalized each example (column) across its features")
     _fails_with("normalize", normalize_sample_std, "sample standard deviation (ddof=1)")
+    _fails_with("normalize", normalize_global_stats, "over the whole array", "axis=1, keepdims=True")
+    _fails_with("normalize", normalize_min_max, "min-max scaling")
 
 
 def test_normalize_single_dev_example_with_own_stats():
@@ -328,6 +355,17 @@ def test_initialize_he_recognized_mistakes():
                 "b1 is not zero")
     _fails_with("initialize_he", lambda layer_dims, rng: _init(layer_dims, rng, lambda p, c: np.sqrt(2 / p), stop=1),
                 "parameters has no W2, b2", "range(1, L + 1)")
+    _fails_with("initialize_he", lambda layer_dims, rng: _init(layer_dims, rng, lambda p, c: np.sqrt(2) / p),
+                "np.sqrt(2 / n_prev), not np.sqrt(2) / n_prev")
+
+    def centred_uniform(layer_dims, rng):
+        parameters = he_right(layer_dims, rng)
+        for l in range(1, len(layer_dims)):
+            shape = parameters[f"W{l}"].shape
+            parameters[f"W{l}"] = np.sqrt(2 / layer_dims[l - 1]) * (rng.random(shape) - 0.5)
+        return parameters
+
+    _fails_with("initialize_he", centred_uniform, "look uniformly distributed", "rng.standard_normal")
 
 
 def test_initialize_he_other_mistakes():

@@ -137,6 +137,7 @@ def _one_d_values(case: Case):
     approx = (float(f(x + e)) - float(f(x - e))) / (2 * e)
     one_sided = (float(f(x + e)) - float(f(x))) / e
     no_two = (float(f(x + e)) - float(f(x - e))) / e
+    times_eps = (float(f(x + e)) - float(f(x - e))) / 2 * e  # `/ 2 * e` multiplies by e
     diff = abs(g - approx)
     right = _rel(diff, abs(g) + abs(approx))
     mistakes = [
@@ -146,6 +147,9 @@ def _one_d_values(case: Case):
         (_rel(abs(g - no_two), abs(g) + abs(no_two)),
          "the factor 2 is missing in the denominator: the two points x - eps and x + eps are 2 eps apart, "
          "so g_approx = (f(x + eps) - f(x - eps)) / (2 eps)"),
+        (_rel(abs(g - times_eps), abs(g) + abs(times_eps)),
+         "g_approx is multiplied by epsilon instead of divided by 2 epsilon: in Python `/ 2 * epsilon` means "
+         "(... / 2) * epsilon; write `/ (2 * epsilon)`"),
         (diff,
          "this is the absolute error |g - g_approx|; return the relative error "
          "|g - g_approx| / (|g| + |g_approx|), which does not depend on the scale of f"),
@@ -162,6 +166,13 @@ def _one_d_values(case: Case):
         (_rel(diff, g + approx),
          "the denominator must be |g| + |g_approx|: take the norms before adding"),
     ]
+    if e != 1e-7:
+        fixed = (float(f(x + 1e-7)) - float(f(x - 1e-7))) / 2e-7
+        mistakes.append((
+            _rel(abs(g - fixed), abs(g) + abs(fixed)),
+            f"the result matches epsilon = 1e-7, but this case passes epsilon = {e:g}: use the epsilon argument, "
+            "not a fixed value",
+        ))
     return right, mistakes, ("precise" if e >= 1e-5 else "round-off")
 
 
@@ -408,9 +419,11 @@ def _judge_gradient_check_nd(case: Case, output) -> None:
         return
     if abs(got - 1.0) < 1e-9 and right < 0.5:
         raise CheckFailed(
-            f"gradient_check_nd is wrong [case: {case.label}]: a relative error of exactly 1 means your numerical "
-            "gradient is all zeros: J(theta_plus) == J(theta_minus). Are theta_plus and theta_minus the same array "
-            "as theta (no .copy()), both evaluated after the two changes cancelled out?"
+            f"gradient_check_nd is wrong [case: {case.label}]: a relative error of (almost) exactly 1 means your "
+            "numerical gradient is all zeros, or nearly. Two usual causes: J(theta_plus) == J(theta_minus) because "
+            "theta_plus and theta_minus are the same array as theta (no .copy()), both evaluated after the two "
+            "changes cancelled out; or the division `/ 2 * epsilon`, which means (... / 2) * epsilon and multiplies "
+            "by epsilon: write `/ (2 * epsilon)`"
         )
     if got < 0:
         raise CheckFailed(
@@ -486,11 +499,24 @@ def _planted_bug_hints(case: Case, output: dict, grads: dict, forward) -> list:
                                  "the square W2 hid the mistake from the shapes")],
         "db1": [(m * grads["db1"], "db1 is still missing the 1/m: db1 = (1/m) sum(dZ1, axis=1)")],
     }
+    W2 = case.args["parameters"]["W2"]
+    if W2.shape[0] == W2.shape[1]:
+        dZ2 = (case.args["parameters"]["W3"].T @ (AL - case.args["Y"])) * (caches[1]["activation_input"] > 0)
+        dZ1 = (W2 @ dZ2) * (caches[0]["activation_input"] > 0)
+        message = ("dA1 is computed with W2 instead of W2^T: dA1 = W2^T dZ2 (the square W2 hid the mistake "
+                   "from the shapes)")
+        candidates.setdefault("dW1", []).append((dZ1 @ case.args["X"].T / m, message))
+        candidates.setdefault("db1", []).append((np.sum(dZ1, axis=1, keepdims=True) / m, message))
+    for name, expected in grads.items():
+        if m > 1 and name != "db1":  # db1's m times is the planted bug, named above
+            candidates.setdefault(name, []).append(
+                (m * expected, f"{name} is m = {m} times too large: it is missing the 1/m"))
     for name, wrongs in candidates.items():
         got = np.asarray(output[name], dtype=np.float64)
         for wrong, message in wrongs:
-            if wrong.shape == got.shape and np.allclose(got, wrong, rtol=1e-6, atol=1e-10):
+            if wrong.shape == got.shape and np.allclose(got, wrong, rtol=1e-6, atol=1e-10) and message not in hints:
                 hints.append(message)
+                break
     return hints
 
 

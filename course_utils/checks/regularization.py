@@ -97,11 +97,19 @@ def _judge_compute_cost(case: Case, output) -> None:
         (cross_entropy + lambd / (2 * m) * sum(float(np.mean(W**2)) for W in weights),
          "np.mean(W**2) averages the squares; ||W||_F^2 is their sum, np.sum(np.square(W))"),
         (cross_entropy + lambd / 2 * squares, "the L2 term is missing the 1/m: it is lambd/(2m) * sum ||W||_F^2"),
+        (cross_entropy + lambd / 2 * m * squares,
+         "the L2 factor is lambd/2 * m: in Python `lambd / 2 * m` means (lambd / 2) * m; write lambd / (2 * m)"),
         (m * cross_entropy + l2, "the cross-entropy is summed over the examples instead of averaged (missing 1/m)"),
         (cross_entropy, "only the cross-entropy is returned: add the L2 term lambd/(2m) * sum ||W||_F^2"),
         (cross_entropy - l2, "the L2 term is subtracted: the penalty is added to the cost"),
         (-cross_entropy + l2, "the cross-entropy has the wrong sign: it is -(1/m) sum(Y log AL + (1-Y) log(1-AL))"),
     ]
+    if len(weights) > 1:
+        mistakes.append((
+            cross_entropy + lambd / (2 * m) * sum(float(np.sum(W**2)) for W in weights[:-1]),
+            f"the last weight matrix W{len(weights)} is left out of the sum: loop over l = 1, ..., L "
+            "(range(1, L + 1), with L = len(parameters) // 2)",
+        ))
     expect_number(case, output, cross_entropy + l2, "the cost", mistakes=mistakes)
 
 
@@ -160,20 +168,39 @@ def _l2_cost_fn(case: Case):
     return cost
 
 
+def _wrong_tanh_dZ1(case: Case) -> list:
+    """``(dZ1, message)`` for the usual wrong derivatives of the tanh hidden layer."""
+    parameters, cache = case.args["parameters"], case.args["cache"]
+    A1, Z1 = cache["A1"], cache["Z1"]
+    dA1 = parameters["W2"].T @ (cache["A2"] - case.args["Y"])
+    return [
+        (dA1 * (1 - Z1**2), "dZ1 uses 1 - Z1**2: the derivative of tanh at Z1 is 1 - tanh(Z1)**2 = 1 - A1**2"),
+        (dA1 * (1 - np.tanh(A1) ** 2), "dZ1 uses 1 - tanh(A1)**2, applying tanh twice: A1 is already tanh(Z1), "
+                                       "so the derivative is 1 - A1**2"),
+        (dA1 * A1 * (1 - A1), "dZ1 uses A1 * (1 - A1), the derivative of the sigmoid: the hidden layer is tanh, "
+                              "whose derivative is 1 - A1**2"),
+        (dA1, "dZ1 = dA1 forgets the derivative of tanh: dZ1 = dA1 * (1 - A1**2)"),
+    ]
+
+
 def _backward_mistakes(case: Case, expected: dict, key: str) -> list:
     parameters, lambd = case.args["parameters"], case.args["lambd"]
     m = case.args["X"].shape[1]
     layer = key[-1]
     if key.startswith("db"):
         b = parameters[f"b{layer}"]
-        return [
+        tanh_mistakes = [(np.sum(dZ1, axis=1, keepdims=True) / m, message)
+                         for dZ1, message in _wrong_tanh_dZ1(case)] if layer == "1" else []
+        return tanh_mistakes + [
             (expected[key] + lambd / m * b,
              f"{key} includes an L2 term lambd/m * b{layer}: biases are not regularized, only dW gets lambd/m * W"),
             (expected[key] * m, f"{key} is missing the 1/m: db = (1/m) * np.sum(dZ, axis=1, keepdims=True)"),
         ]
     W = parameters[f"W{layer}"]
     plain = expected[key] - lambd / m * W
-    return [
+    tanh_mistakes = [(dZ1 @ case.args["X"].T / m + lambd / m * W, message)
+                     for dZ1, message in _wrong_tanh_dZ1(case)] if layer == "1" else []
+    return tanh_mistakes + [
         (plain + lambd / (2 * m) * W,
          f"{key} adds lambd/(2m) * W{layer}: the derivative of lambd/(2m) * ||W||^2 is lambd/m * W "
          "(the 2 of the square cancels the 1/2)"),
@@ -251,6 +278,14 @@ def _dropout_forward_hidden_cases():
     ]
 
 
+def _drop_probability_mistake(masked: np.ndarray, keep_prob: float) -> list:
+    """Dividing by the drop probability 1 - keep_prob instead of keep_prob (only defined when keep_prob < 1)."""
+    if keep_prob >= 1:
+        return []
+    return [(masked / (1 - keep_prob), "divided by 1 - keep_prob, the probability of dropping a unit: inverted "
+                                       "dropout divides by keep_prob, the probability of keeping it")]
+
+
 def _is_mask(value) -> bool:
     array = np.asarray(value) if isinstance(value, np.ndarray) else None
     return array is not None and array.size > 0 and bool(np.isin(array, (0, 1)).all())
@@ -290,7 +325,7 @@ def _judge_dropout_forward(case: Case, output) -> None:
                 (A * D * keep_prob, "multiplied by keep_prob instead of dividing by it"),
                 (A * (1 - D) / keep_prob, "the mask is applied the wrong way round: kept units are zeroed"),
                 (A / keep_prob, "A_out is A / keep_prob everywhere: multiply by the mask D to drop units"),
-            ],
+            ] + _drop_probability_mistake(A * D, keep_prob),
         )
     except CheckFailed as failure:
         got = np.asarray(A_out, dtype=np.float64)
@@ -350,7 +385,7 @@ def _judge_dropout_backward(case: Case, output) -> None:
                 (dA / keep_prob, "the mask D is not applied: units dropped in the forward pass get zero gradient"),
                 (dA * (1 - D) / keep_prob, "the mask is applied the wrong way round: it is the dropped units that get zero"),
                 (dA, "dA is returned unchanged: multiply by the mask D and divide by keep_prob"),
-            ],
+            ] + _drop_probability_mistake(dA * D, keep_prob),
         )
     except CheckFailed as failure:
         if not _wrong_values(failure):

@@ -122,6 +122,14 @@ def _judge_split(case: Case, output) -> None:
                         f"= {total}, not from the number of examples m = X.shape[1] = {m}. "
                         f"Expected {reference_sizes}."
                     )
+        for rounding in _ROUNDINGS:
+            c1, c2_alone = min(m, rounding(ratios[0] * m)), min(m, rounding(ratios[1] * m))
+            if c2_alone != cut2 and sizes in ((c1, max(0, c2_alone - c1), m - c2_alone), (c1, c2_alone, m - c2_alone)):
+                raise CheckFailed(
+                    f"the sets have {sizes} examples {_where(case)}: the second cut point was computed from r_dev "
+                    f"alone, round(r_dev * m) = {c2_alone}. Cut points are cumulative: c2 = round((r_train + r_dev) * m) "
+                    f"= {cut2}, so the dev set is columns [c1, c2) and the test set [c2, m). Expected {reference_sizes}."
+                )
         if sum(sizes) != m:
             raise CheckFailed(
                 f"the three sets hold {sum(sizes)} examples in total but X has m = {m} {_where(case)}: every example "
@@ -219,6 +227,7 @@ def _diagnose_hidden_cases():
         _diagnose_case(0.0, 0.0, 0.0),
         _diagnose_case(0.02, 0.10, 0.02),
         _diagnose_case(0.30, 0.31, 0.12),
+        _diagnose_case(0.02, 0.04, 0.0),  # both gaps exactly 0.02: not high
     ]
 
 
@@ -234,6 +243,12 @@ def _judge_diagnose(case: Case, output) -> None:
     expected = reference_splits.diagnose_bias_variance(train, dev, bayes, threshold=_THRESHOLD).verdict
     if verdict == expected:
         return
+    at_least = _verdict(train - bayes >= _THRESHOLD - 1e-12, dev - train >= _THRESHOLD - 1e-12)
+    if verdict == at_least:
+        raise CheckFailed(
+            f"diagnose returned {verdict!r}, expected {expected!r} {_where(case)}: a gap of exactly {_THRESHOLD} is not "
+            f"high. The rule is strictly greater than {_THRESHOLD}: use `>`, not `>=`"
+        )
     if bayes > 0 and verdict == reference_splits.diagnose_bias_variance(train, dev, 0.0, threshold=_THRESHOLD).verdict:
         raise CheckFailed(
             f"diagnose returned {verdict!r}, expected {expected!r} {_where(case)}: the Bayes error was ignored. The "
@@ -285,9 +300,21 @@ def _normalize_hidden_cases():
     ]
 
 
-def _normalize_mistakes(X, mu, sigma, sigma_sample, own: bool) -> list:
+def _normalize_mistakes(X, mu, sigma, sigma_sample, own: bool, X_train=None) -> list:
     per_example = (X - X.mean(axis=0, keepdims=True)) / X.std(axis=0, keepdims=True)
+    X_train = X if X_train is None else X_train
+    low, high = X_train.min(axis=1, keepdims=True), X_train.max(axis=1, keepdims=True)
     mistakes = [
+        (
+            (X - X_train.mean()) / X_train.std(),
+            "one mean and one standard deviation were computed over the whole array: normalize each feature (row) "
+            "separately, with X_train.mean(axis=1, keepdims=True) and X_train.std(axis=1, keepdims=True)",
+        ),
+        (
+            (X - low) / (high - low),
+            "this is min-max scaling to [0, 1]; normalizing here means zero mean and unit variance per feature: "
+            "(x - mu) / sigma with the training set's mean and standard deviation",
+        ),
         (
             (X - mu) / sigma**2,
             "divided by the variance sigma**2 instead of the standard deviation sigma (the course notes' x / sigma^2 "
@@ -325,7 +352,7 @@ def _judge_normalize(case: Case, output) -> None:
     sigma_sample = X_train.std(axis=1, ddof=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         train_mistakes = _normalize_mistakes(X_train, mu, sigma, sigma_sample, own=False)
-        dev_mistakes = _normalize_mistakes(X_dev, mu, sigma, sigma_sample, own=True)
+        dev_mistakes = _normalize_mistakes(X_dev, mu, sigma, sigma_sample, own=True, X_train=X_train)
     expect_array(case, X_train_n, (X_train - mu) / sigma, "X_train_n", mistakes=train_mistakes)
     if X_dev.shape[1] == 1 and isinstance(X_dev_n, np.ndarray) and X_dev_n.shape == X_dev.shape:
         if not np.isfinite(X_dev_n.astype(np.float64)).all():
@@ -374,6 +401,11 @@ def _wrong_scales(n_prev: int, n_curr: int, l: int) -> list:
             0.01,
             "0.01: that is the 'small random numbers' initialization. He scales the standard normal draws by "
             "sqrt(2/n_prev)",
+        ),
+        (
+            math.sqrt(2.0) / n_prev,
+            f"sqrt(2)/n_prev = {math.sqrt(2.0) / n_prev:.4g}: the square root must cover the whole fraction, "
+            "np.sqrt(2 / n_prev), not np.sqrt(2) / n_prev",
         ),
         (
             2.0 / n_prev,
@@ -451,6 +483,14 @@ def _judge_initialize_he(case: Case, output) -> None:
         for wrong_std, message in _wrong_scales(n_prev, n_curr, l):
             if abs(std / wrong_std - 1.0) <= tolerance:
                 raise CheckFailed(f"the standard deviation of W{l} is about {message} {_where(case)}")
+        centred = W - mean
+        kurtosis = float(np.mean(centred**4) / np.mean(centred**2) ** 2)
+        if kurtosis < 2.4:  # a normal distribution has 3, a uniform one 1.8
+            raise CheckFailed(
+                f"W{l} has standard deviation {std:.4g}, expected about sqrt(2/n_prev) = {expected_std:.4g}, and its "
+                f"values look uniformly distributed {_where(case)}: draw them from a normal distribution, "
+                "rng.standard_normal(shape) * np.sqrt(2 / n_prev) (rng.random and rng.uniform are uniform)"
+            )
         raise CheckFailed(
             f"W{l} has standard deviation {std:.4g}, expected about sqrt(2/n_prev) = sqrt(2/{n_prev}) = "
             f"{expected_std:.4g} {_where(case)}"
