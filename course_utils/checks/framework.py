@@ -133,12 +133,29 @@ def reference_guard(forbidden):
         sys.setprofile(previous)
 
 
+def _check_parameters(exercise: Exercise, student_fn: Callable, args: dict) -> None:
+    """Fail with a clear message when the function's parameter names don't match the exercise's call."""
+    try:
+        signature = inspect.signature(student_fn)
+    except (TypeError, ValueError):
+        return  # builtins and some callables have no signature: let the call itself decide
+    try:
+        signature.bind(**args)
+    except TypeError:
+        raise CheckFailed(
+            f"{exercise.name} is called as {exercise.name}({', '.join(args)}), but your function's parameters are "
+            f"{signature}: keep the parameter names of the exercise's template"
+        ) from None
+
+
 def call_student(exercise: Exercise, student_fn: Callable, case: Case):
     """Run the student's function on one case and return its output as plain data."""
     if not callable(student_fn):
         raise CheckFailed(f"{exercise.name}: expected a function, got {type(student_fn).__name__}")
+    args = build_args(case)
+    _check_parameters(exercise, student_fn, args)
     with reference_guard(exercise.forbidden) as called:
-        output = student_fn(**build_args(case))
+        output = student_fn(**args)
     if called:
         raise CheckFailed(
             f"{exercise.name} calls the course's reference solution ({', '.join(sorted(set(called)))}). "
