@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STUDENT_NOTEBOOKS = ROOT / "notebooks" / "release"
+PLAYGROUND = ROOT / "notebooks" / "playground"
 WORKSPACE = ROOT / "my-work"
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -74,13 +75,17 @@ def test_env() -> dict:
 def cmd_start(args) -> None:
     python = setup(["course"])
     WORKSPACE.mkdir(exist_ok=True)
-    for notebook in sorted(STUDENT_NOTEBOOKS.rglob("*.ipynb")):
-        target = WORKSPACE / notebook.relative_to(STUDENT_NOTEBOOKS)
+    copies = [(nb, nb.relative_to(STUDENT_NOTEBOOKS)) for nb in sorted(STUDENT_NOTEBOOKS.rglob("*.ipynb"))]
+    copies += [(nb, nb.relative_to(PLAYGROUND.parent)) for nb in sorted(PLAYGROUND.glob("*.ipynb"))]
+    for notebook, relative in copies:
+        target = WORKSPACE / relative
         if not target.exists():  # never overwrite a student's work
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(notebook, target)
     print(f"Your notebooks are in {WORKSPACE} (copies of {STUDENT_NOTEBOOKS}; your work is never overwritten).")
     extra = ["--no-browser"] if args.no_browser else []
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        extra.append("--allow-root")  # containers and CI machines often run as root
     os.execv(str(python), [str(python), "-m", "jupyter", "lab", f"--notebook-dir={WORKSPACE}", *extra])
 
 
