@@ -37,22 +37,71 @@ def _backward_inputs(dA, Z) -> tuple[np.ndarray, np.ndarray]:
     return dA, Z
 
 
+# Unchecked implementations (float64 arrays already validated). The public functions below check
+# their arguments and call these; the network's forward/backward passes call them directly.
+def _sigmoid(Z: np.ndarray) -> np.ndarray:
+    E = np.exp(-np.abs(Z))
+    return np.where(Z >= 0, 1.0, E) / (1.0 + E)  # 1 / (1 + E) for Z >= 0, E / (1 + E) otherwise
+
+
+def _sigmoid_backward(dA: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    s = _sigmoid(Z)
+    return dA * s * (1.0 - s)
+
+
+def _tanh_backward(dA: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    return dA * (1.0 - np.tanh(Z) ** 2)
+
+
+def _relu(Z: np.ndarray) -> np.ndarray:
+    return np.maximum(0.0, Z)
+
+
+def _relu_backward(dA: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    return dA * (Z > 0)
+
+
+def _identity(Z: np.ndarray) -> np.ndarray:
+    return Z.copy()
+
+
+def _identity_backward(dA: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    return dA.copy()
+
+
+def _softmax(Z: np.ndarray) -> np.ndarray:
+    E = np.exp(Z - Z.max(axis=0, keepdims=True))
+    E /= E.sum(axis=0, keepdims=True)
+    return E
+
+
+def _softmax_backward(dA: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    S = _softmax(Z)
+    return S * (dA - (dA * S).sum(axis=0, keepdims=True))
+
+
+_KERNELS = {
+    "sigmoid": (_sigmoid, _sigmoid_backward),
+    "tanh": (np.tanh, _tanh_backward),
+    "relu": (_relu, _relu_backward),
+    "linear": (_identity, _identity_backward),
+    "softmax": (_softmax, _softmax_backward),
+}
+"""Unchecked ``name -> (forward(Z), backward(dA, Z))`` for every activation, softmax included."""
+
+
 def sigmoid(Z) -> np.ndarray:
     """Logistic function ``1 / (1 + exp(-Z))``, same shape as ``Z``.
 
     Numerically stable: only ``exp(-|Z|) <= 1`` is ever computed, so ``sigmoid(+-1000)``
     gives exactly ``1`` / ``0`` without overflow warnings.
     """
-    Z = as_float_array(Z, "Z")
-    E = np.exp(-np.abs(Z))
-    return np.where(Z >= 0, 1.0 / (1.0 + E), E / (1.0 + E))
+    return _sigmoid(as_float_array(Z, "Z"))
 
 
 def sigmoid_backward(dA, Z) -> np.ndarray:
     """``dZ = dA * s * (1 - s)`` with ``s = sigmoid(Z)``; ``dA`` and ``Z`` have the same shape."""
-    dA, Z = _backward_inputs(dA, Z)
-    s = sigmoid(Z)
-    return dA * s * (1.0 - s)
+    return _sigmoid_backward(*_backward_inputs(dA, Z))
 
 
 def tanh(Z) -> np.ndarray:
@@ -62,30 +111,27 @@ def tanh(Z) -> np.ndarray:
 
 def tanh_backward(dA, Z) -> np.ndarray:
     """``dZ = dA * (1 - tanh(Z)^2)``; ``dA`` and ``Z`` have the same shape."""
-    dA, Z = _backward_inputs(dA, Z)
-    return dA * (1.0 - np.tanh(Z) ** 2)
+    return _tanh_backward(*_backward_inputs(dA, Z))
 
 
 def relu(Z) -> np.ndarray:
     """Rectified linear unit ``max(0, Z)``, same shape as ``Z``."""
-    return np.maximum(0.0, as_float_array(Z, "Z"))
+    return _relu(as_float_array(Z, "Z"))
 
 
 def relu_backward(dA, Z) -> np.ndarray:
     """``dZ = dA * 1[Z > 0]`` (the derivative at ``Z == 0`` is taken as 0)."""
-    dA, Z = _backward_inputs(dA, Z)
-    return dA * (Z > 0)
+    return _relu_backward(*_backward_inputs(dA, Z))
 
 
 def identity(Z) -> np.ndarray:
     """Linear (identity) activation: returns a float64 copy of ``Z``."""
-    return as_float_array(Z, "Z").copy()
+    return _identity(as_float_array(Z, "Z"))
 
 
 def identity_backward(dA, Z) -> np.ndarray:
     """``dZ = dA`` (as a float64 copy); ``Z`` is only used to check the shape."""
-    dA, _ = _backward_inputs(dA, Z)
-    return dA.copy()
+    return _identity_backward(*_backward_inputs(dA, Z))
 
 
 def softmax(Z) -> np.ndarray:
@@ -93,9 +139,7 @@ def softmax(Z) -> np.ndarray:
 
     The column maximum is subtracted before exponentiating, so large scores do not overflow.
     """
-    Z = as_float_array(Z, "Z", ndim=2)
-    E = np.exp(Z - Z.max(axis=0, keepdims=True))
-    return E / E.sum(axis=0, keepdims=True)
+    return _softmax(as_float_array(Z, "Z", ndim=2))
 
 
 def softmax_backward(dA, Z) -> np.ndarray:
@@ -106,8 +150,7 @@ def softmax_backward(dA, Z) -> np.ndarray:
     dA = as_float_array(dA, "dA", ndim=2)
     Z = as_float_array(Z, "Z", ndim=2)
     check_same_shape(dA, Z, "dA", "Z")
-    S = softmax(Z)
-    return S * (dA - np.sum(dA * S, axis=0, keepdims=True))
+    return _softmax_backward(dA, Z)
 
 
 ACTIVATIONS = {

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ._validation import as_float_array, check_choice, check_non_negative, check_positive_int, check_same_shape
+from ._validation import as_float_array, check_choice, check_non_negative, check_positive_int
 
 __all__ = [
     "EPS",
@@ -42,10 +42,11 @@ def _check_probabilities(AL, name: str = "AL") -> np.ndarray:
     return AL
 
 
-def _check_labels(Y, AL: np.ndarray, output: str) -> np.ndarray:
-    """Check ``Y`` against ``AL``: same shape, 0/1 entries, and one-hot columns for ``output="softmax"``."""
+def _check_labels(Y, shape: tuple, output: str) -> np.ndarray:
+    """Check ``Y`` against the shape of ``AL``: same shape, 0/1 entries, and one-hot columns for ``output="softmax"``."""
     Y = as_float_array(Y, "Y", ndim=2)
-    check_same_shape(AL, Y, "AL", "Y")
+    if Y.shape != tuple(shape):
+        raise ValueError(f"AL and Y must have the same shape, got {tuple(shape)} and {Y.shape}")
     if not np.all((Y == 0) | (Y == 1)):
         bad = np.unique(Y[(Y != 0) & (Y != 1)])[:5]
         raise ValueError(f"Y must contain only 0/1 labels, got values such as {bad.tolist()}")
@@ -69,28 +70,49 @@ def _weights(parameters) -> list[np.ndarray]:
     return [as_float_array(parameters[key], f"parameters['{key}']") for key in keys]
 
 
+# Unchecked implementations (arguments already validated); the public functions below check and call them.
+def _binary_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> float:
+    P = AL.clip(EPS, 1.0 - EPS)
+    return float(-(Y * np.log(P) + (1.0 - Y) * np.log(1.0 - P)).sum() / AL.shape[1])
+
+
+def _softmax_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> float:
+    return float(-(Y * np.log(AL.clip(EPS, 1.0))).sum() / AL.shape[1])
+
+
+def _l2_penalty(weights, lambd: float, m: int) -> float:
+    return float(lambd / (2 * m) * sum((W * W).sum() for W in weights))
+
+
+def _l2_gradient(W: np.ndarray, lambd: float, m: int) -> np.ndarray:
+    return lambd / m * W
+
+
+def _cost(AL: np.ndarray, Y: np.ndarray, output: str, lambd: float = 0.0, weights=()) -> float:
+    """Unchecked ``compute_cost``: ``weights`` are the matrices W1..WL (used only when ``lambd > 0``)."""
+    cross_entropy = _binary_cross_entropy(AL, Y) if output == "sigmoid" else _softmax_cross_entropy(AL, Y)
+    if lambd == 0:
+        return cross_entropy
+    return cross_entropy + _l2_penalty(weights, lambd, AL.shape[1])
+
+
 def binary_cross_entropy(AL, Y) -> float:
     """``-(1/m) sum(Y log(AL) + (1 - Y) log(1 - AL))`` for AL, Y of shape ``(1, m)``; AL clipped to ``[EPS, 1-EPS]``."""
     AL = _check_probabilities(AL)
-    Y = _check_labels(Y, AL, "sigmoid")
-    m = AL.shape[1]
-    P = np.clip(AL, EPS, 1.0 - EPS)
-    return float(-np.sum(Y * np.log(P) + (1.0 - Y) * np.log(1.0 - P)) / m)
+    return _binary_cross_entropy(AL, _check_labels(Y, AL.shape, "sigmoid"))
 
 
 def softmax_cross_entropy(AL, Y_onehot) -> float:
     """``-(1/m) sum_examples sum_classes Y log(AL)`` for AL, one-hot Y of shape ``(C, m)``; AL clipped below at ``EPS``."""
     AL = _check_probabilities(AL)
-    Y = _check_labels(Y_onehot, AL, "softmax")
-    m = AL.shape[1]
-    return float(-np.sum(Y * np.log(np.clip(AL, EPS, 1.0))) / m)
+    return _softmax_cross_entropy(AL, _check_labels(Y_onehot, AL.shape, "softmax"))
 
 
 def l2_penalty(parameters, lambd, m) -> float:
     """``lambd/(2m) * sum_l ||W[l]||_F^2`` over the keys ``W1..WL`` of ``parameters`` (biases, gamma, beta excluded)."""
     lambd = check_non_negative(lambd, "lambd")
     m = check_positive_int(m, "m")
-    return float(lambd / (2 * m) * sum(np.sum(W**2) for W in _weights(parameters)))
+    return _l2_penalty(_weights(parameters), lambd, m)
 
 
 def l2_gradient(W, lambd, m) -> np.ndarray:
@@ -98,7 +120,7 @@ def l2_gradient(W, lambd, m) -> np.ndarray:
     W = as_float_array(W, "W")
     lambd = check_non_negative(lambd, "lambd")
     m = check_positive_int(m, "m")
-    return lambd / m * W
+    return _l2_gradient(W, lambd, m)
 
 
 def l1_penalty(parameters, lambd, m) -> float:
@@ -124,9 +146,12 @@ def compute_cost(AL, Y, parameters=None, lambd=0.0, output: str = "sigmoid") -> 
     """
     check_choice(output, "output", {"sigmoid", "softmax"})
     lambd = check_non_negative(lambd, "lambd")
-    cross_entropy = binary_cross_entropy(AL, Y) if output == "sigmoid" else softmax_cross_entropy(AL, Y)
-    if lambd == 0:
-        return cross_entropy
-    if parameters is None:
-        raise TypeError("parameters must be a dict with W1..WL when lambd > 0, got NoneType")
-    return cross_entropy + l2_penalty(parameters, lambd, np.shape(AL)[1])
+    AL = _check_probabilities(AL)
+    Y = _check_labels(Y, AL.shape, output)
+    weights = ()
+    if lambd > 0:
+        if parameters is None:
+            raise TypeError("parameters must be a dict with W1..WL when lambd > 0, got NoneType")
+        check_positive_int(AL.shape[1], "m")  # l2_penalty's check of m
+        weights = _weights(parameters)
+    return _cost(AL, Y, output, lambd, weights)

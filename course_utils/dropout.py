@@ -13,14 +13,35 @@ from ._validation import as_float_array, check_in_range, check_rng, check_same_s
 __all__ = ["dropout_backward", "dropout_forward"]
 
 
-def _as_mask(mask, A: np.ndarray) -> np.ndarray:
+def _as_mask(mask, shape: tuple) -> np.ndarray:
+    """``mask`` as a boolean array of the given shape (that of ``A``)."""
     mask = np.asarray(mask)
     if mask.dtype != bool:
         if not np.issubdtype(mask.dtype, np.number) or not np.all((mask == 0) | (mask == 1)):
             raise TypeError(f"mask must be a boolean array (or 0/1 values), got dtype {mask.dtype}")
         mask = mask.astype(bool)
-    check_same_shape(mask, A, "mask", "A")
+    if mask.shape != tuple(shape):
+        raise ValueError(f"mask and A must have the same shape, got {mask.shape} and {tuple(shape)}")
     return mask
+
+
+# Unchecked implementations (arguments already validated); the public functions below check and call them.
+def _dropout_forward(A: np.ndarray, keep_prob: float, rng, mask=None) -> tuple[np.ndarray, dict]:
+    """Dropout with ``keep_prob < 1`` in training: the given boolean ``mask`` or one drawn from ``rng``."""
+    if mask is None:
+        mask = rng.random(A.shape) < keep_prob
+    A_out = A * mask
+    A_out /= keep_prob
+    return A_out, {"mask": mask, "keep_prob": keep_prob}
+
+
+def _dropout_backward(dA_out: np.ndarray, cache: dict) -> np.ndarray:
+    mask = cache["mask"]
+    if mask is None:
+        return dA_out.copy()
+    dA = dA_out * mask
+    dA /= cache["keep_prob"]
+    return dA
 
 
 def dropout_forward(A, keep_prob, rng=None, mask=None, training: bool = True) -> tuple[np.ndarray, dict]:
@@ -38,10 +59,10 @@ def dropout_forward(A, keep_prob, rng=None, mask=None, training: bool = True) ->
     if not training or keep_prob == 1.0:
         return A.copy(), {"mask": None, "keep_prob": 1.0}
     if mask is not None:
-        mask = _as_mask(mask, A)
+        mask = _as_mask(mask, A.shape)
     else:
-        mask = check_rng(rng).random(A.shape) < keep_prob
-    return A * mask / keep_prob, {"mask": mask, "keep_prob": keep_prob}
+        check_rng(rng)
+    return _dropout_forward(A, keep_prob, rng, mask)
 
 
 def dropout_backward(dA_out, cache) -> np.ndarray:
@@ -49,8 +70,6 @@ def dropout_backward(dA_out, cache) -> np.ndarray:
     if not isinstance(cache, dict) or "mask" not in cache or "keep_prob" not in cache:
         raise TypeError(f"cache must be the dict returned by dropout_forward, got {type(cache).__name__}")
     dA_out = as_float_array(dA_out, "dA_out")
-    mask = cache["mask"]
-    if mask is None:
-        return dA_out.copy()
-    check_same_shape(dA_out, mask, "dA_out", "cache['mask']")
-    return dA_out * mask / cache["keep_prob"]
+    if cache["mask"] is not None:
+        check_same_shape(dA_out, cache["mask"], "dA_out", "cache['mask']")
+    return _dropout_backward(dA_out, cache)

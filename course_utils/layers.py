@@ -25,6 +25,35 @@ LAYER_ACTIVATIONS = {**ACTIVATIONS, "softmax": (softmax, softmax_backward)}
 """Activations accepted by ``linear_activation_forward``: the hidden ones plus ``"softmax"``."""
 
 
+def _check_bias(b, n: int) -> np.ndarray:
+    """``b`` as a float64 ``(n, 1)`` array (the check of ``linear_forward``)."""
+    b = as_float_array(b, "b", ndim=2)
+    check_shape(b, (n, 1), "b")
+    return b
+
+
+def _linear_forward(A_prev: np.ndarray, W: np.ndarray, b: np.ndarray | None) -> np.ndarray:
+    """Unchecked ``Z = W @ A_prev (+ b)``."""
+    Z = W @ A_prev
+    if b is not None:
+        Z += b
+    return Z
+
+
+def _linear_backward(dZ: np.ndarray, cache: tuple, need_dA_prev: bool = True):
+    """Unchecked backward of the linear step; ``dA_prev`` is ``None`` unless ``need_dA_prev``."""
+    A_prev, W, b = cache
+    m = A_prev.shape[1]
+    dW = dZ @ A_prev.T
+    dW /= m
+    db = None
+    if b is not None:
+        db = dZ.sum(axis=1, keepdims=True)
+        db /= m
+    dA_prev = W.T @ dZ if need_dA_prev else None
+    return dA_prev, dW, db
+
+
 def linear_forward(A_prev, W, b) -> tuple[np.ndarray, tuple]:
     """``Z = W @ A_prev + b``.
 
@@ -34,12 +63,9 @@ def linear_forward(A_prev, W, b) -> tuple[np.ndarray, tuple]:
     A_prev = as_float_array(A_prev, "A_prev", ndim=2)
     W = as_float_array(W, "W", ndim=2)
     check_shape(W, (None, A_prev.shape[0]), "W")
-    Z = W @ A_prev
     if b is not None:
-        b = as_float_array(b, "b", ndim=2)
-        check_shape(b, (W.shape[0], 1), "b")
-        Z = Z + b
-    return Z, (A_prev, W, b)
+        b = _check_bias(b, W.shape[0])
+    return _linear_forward(A_prev, W, b), (A_prev, W, b)
 
 
 def linear_backward(dZ, cache) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
@@ -51,14 +77,10 @@ def linear_backward(dZ, cache) -> tuple[np.ndarray, np.ndarray, np.ndarray | Non
     """
     if not isinstance(cache, tuple) or len(cache) != 3:
         raise TypeError(f"cache must be the (A_prev, W, b) tuple returned by linear_forward, got {type(cache).__name__}")
-    A_prev, W, b = cache
-    m = A_prev.shape[1]
+    A_prev, W, _ = cache
     dZ = as_float_array(dZ, "dZ", ndim=2)
-    check_shape(dZ, (W.shape[0], m), "dZ")
-    dW = (dZ @ A_prev.T) / m
-    db = None if b is None else np.sum(dZ, axis=1, keepdims=True) / m
-    dA_prev = W.T @ dZ
-    return dA_prev, dW, db
+    check_shape(dZ, (W.shape[0], A_prev.shape[1]), "dZ")
+    return _linear_backward(dZ, cache)
 
 
 def linear_activation_forward(A_prev, W, b, activation: str) -> tuple[np.ndarray, tuple]:
@@ -87,5 +109,4 @@ def linear_activation_backward(dA, cache) -> tuple[np.ndarray, np.ndarray, np.nd
     linear_cache, Z, activation = cache
     check_choice(activation, "activation", LAYER_ACTIVATIONS)
     _, backward = LAYER_ACTIVATIONS[activation]
-    dZ = backward(dA, Z)
-    return linear_backward(dZ, linear_cache)
+    return linear_backward(backward(dA, Z), linear_cache)

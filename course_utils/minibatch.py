@@ -49,16 +49,19 @@ def random_mini_batches(X, Y, mini_batch_size: int = 64, *, rng, shuffle: bool =
     if not isinstance(shuffle, (bool, np.bool_)):
         raise TypeError(f"shuffle must be a bool, got {type(shuffle).__name__} {shuffle!r}")
 
+    return _mini_batches(X, Y, mini_batch_size, check_rng(rng) if shuffle else None)
+
+
+def _mini_batches(X: np.ndarray, Y: np.ndarray, mini_batch_size: int, rng) -> list:
+    """Unchecked ``random_mini_batches``; ``rng=None`` keeps the original order (copies of ``X``, ``Y``)."""
     m = X.shape[1]
-    if shuffle:
-        rng = check_rng(rng)
+    if rng is not None:
         order = rng.permutation(m)
-        X = X[:, order]
-        Y = Y[:, order]
+        X = np.take(X, order, axis=1)  # several times faster than X[:, order] for large X
+        Y = np.take(Y, order, axis=1)
     else:
         X = X.copy()
         Y = Y.copy()
-
     return [
         (X[:, start : start + mini_batch_size], Y[:, start : start + mini_batch_size])
         for start in range(0, m, mini_batch_size)

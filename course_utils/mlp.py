@@ -17,12 +17,20 @@ from collections.abc import Mapping, MutableMapping
 
 import numpy as np
 
-from ._validation import as_float_array, check_choice, check_in_range, check_non_negative, check_shape
-from .activations import ACTIVATIONS, sigmoid, softmax
-from .batchnorm import batchnorm_backward, batchnorm_forward
-from .costs import _check_labels, l2_gradient
-from .dropout import dropout_backward, dropout_forward
-from .layers import linear_backward, linear_forward
+from ._validation import (
+    as_float_array,
+    check_choice,
+    check_in_range,
+    check_non_negative,
+    check_rng,
+    check_shape,
+)
+from .activations import _KERNELS, ACTIVATIONS, sigmoid, softmax
+from .batchnorm import _batchnorm_backward, _batchnorm_forward
+from .batchnorm import _check_arguments as _check_batchnorm_arguments
+from .costs import _check_labels, _l2_gradient
+from .dropout import _as_mask, _dropout_backward, _dropout_forward
+from .layers import _check_bias, _linear_backward, _linear_forward
 
 __all__ = ["OUTPUT_ACTIVATIONS", "accuracy", "layer_count", "model_backward", "model_forward", "predict"]
 
@@ -72,6 +80,116 @@ def _layer_parameters(parameters, l: int, n_prev: int):
     return W, parameters[f"b{l}"], None, None
 
 
+def _running_statistics(bn_state, l: int) -> dict | None:
+    """Layer ``l``'s ``{"mean": ..., "var": ...}`` (those present) from ``bn_state``, or ``None`` without one."""
+    if bn_state is None:
+        return None
+    return {stat: bn_state[f"running_{stat}{l}"] for stat in ("mean", "var") if f"running_{stat}{l}" in bn_state}
+
+
+def _check_forward(
+    X, parameters, activations, keep_prob, rng, dropout_masks, bn_state, bn_mode, bn_momentum, bn_epsilon
+) -> tuple:
+    """All the checks of ``model_forward``, layer by layer in the order the layers are computed.
+
+    Returns ``(X, activations, parameters, keep_prob, dropout_masks, bn_state)`` converted for ``_forward``
+    (float64 arrays, boolean masks; ``bn_state`` a copy with float64 running statistics, or ``None``),
+    without modifying the caller's dicts.
+    """
+    L = layer_count(parameters)
+    activations = _check_activations(activations, L)
+    X = as_float_array(X, "X", ndim=2)
+    return (X, activations, *_check_layers(parameters, L, X.shape, keep_prob, rng, dropout_masks, bn_state, bn_mode,
+                                           bn_momentum, bn_epsilon))
+
+
+def _check_layers(
+    parameters, L, shape, keep_prob, rng, dropout_masks, bn_state, bn_mode, bn_momentum, bn_epsilon
+) -> tuple[dict, float, dict | None, dict | None]:
+    """``_check_forward`` after the activations and ``X`` (of shape ``shape``): the remaining arguments and
+    each layer's parameters. Returns ``(parameters, keep_prob, dropout_masks, bn_state)`` converted."""
+    keep_prob = check_in_range(keep_prob, "keep_prob", 0.0, 1.0, low_open=True, high_open=False)
+    check_choice(bn_mode, "bn_mode", {"train", "test"})
+    if bn_state is not None and not isinstance(bn_state, MutableMapping):
+        raise TypeError(f"bn_state must be a dict of running_mean{{l}}/running_var{{l}} arrays, got {type(bn_state).__name__}")
+    if dropout_masks is not None:
+        if not isinstance(dropout_masks, Mapping):
+            raise TypeError(f"dropout_masks must be a dict {{layer: mask}}, got {type(dropout_masks).__name__}")
+        if keep_prob == 1.0:
+            raise ValueError("dropout_masks must only be given when keep_prob < 1, got keep_prob 1.0")
+        unknown = sorted(set(dropout_masks) - set(range(1, L)), key=str)
+        if unknown:
+            raise ValueError(f"dropout_masks keys must be hidden layers 1..{L - 1}, got {unknown}")
+
+    checked, masks = {}, None if dropout_masks is None else {}
+    bn_checked = None if bn_state is None else dict(bn_state)
+    n_prev, m = shape
+    for l in range(1, L + 1):
+        W, b, gamma, beta = _layer_parameters(parameters, l, n_prev)
+        n_prev = W.shape[0]
+        checked[f"W{l}"] = W
+        if gamma is None:
+            checked[f"b{l}"] = _check_bias(b, n_prev)
+        else:
+            running = _running_statistics(bn_state, l)
+            if bn_mode == "test" and (running is None or len(running) < 2):
+                raise ValueError(
+                    f"bn_state must contain running_mean{l} and running_var{l} in bn_mode='test', "
+                    f"got {None if bn_state is None else sorted(map(str, bn_state))}"
+                )
+            checked[f"gamma{l}"], checked[f"beta{l}"], stats, _, _ = _check_batchnorm_arguments(
+                n_prev, m, gamma, beta, running, bn_mode, bn_momentum, bn_epsilon
+            )
+            if bn_checked is not None:
+                bn_checked.update({f"running_{stat}{l}": value for stat, value in stats.items()})
+        if l < L and keep_prob < 1.0:
+            mask = None if dropout_masks is None else dropout_masks.get(l)
+            if mask is None:
+                check_rng(rng)
+            else:
+                masks[l] = _as_mask(mask, (n_prev, m))
+    return checked, keep_prob, masks, bn_checked
+
+
+def _forward(
+    X, parameters, activations, keep_prob=1.0, rng=None, dropout_masks=None, bn_state=None, bn_mode="train",
+    bn_momentum=0.9, bn_epsilon=1e-5,
+) -> tuple[np.ndarray, list[dict]]:
+    """Unchecked ``model_forward`` (arguments as returned by ``_check_forward``)."""
+    L = len(activations)
+    A = X
+    caches = []
+    for l in range(1, L + 1):
+        W = parameters[f"W{l}"]
+        gamma = parameters.get(f"gamma{l}")
+        b = None if gamma is not None else parameters[f"b{l}"]
+        Z = _linear_forward(A, W, b)
+        linear_cache = (A, W, b)
+        bn_cache = None
+        if gamma is not None:
+            running = _running_statistics(bn_state, l)
+            Z, bn_cache = _batchnorm_forward(Z, gamma, parameters[f"beta{l}"], running, bn_mode, bn_momentum, bn_epsilon)
+            if bn_state is not None and bn_mode == "train":
+                bn_state[f"running_mean{l}"] = running["mean"]
+                bn_state[f"running_var{l}"] = running["var"]
+        A = _KERNELS[activations[l - 1]][0](Z)
+        dropout_cache = None
+        if l < L and keep_prob < 1.0:
+            mask = None if dropout_masks is None else dropout_masks.get(l)
+            A, dropout_cache = _dropout_forward(A, keep_prob, rng, mask)
+        caches.append(
+            {
+                "linear": linear_cache,
+                "batchnorm": bn_cache,
+                "activation": activations[l - 1],
+                "activation_input": Z,
+                "dropout": dropout_cache,
+                "dropout_mask": None if dropout_cache is None else dropout_cache["mask"],
+            }
+        )
+    return A, caches
+
+
 def model_forward(
     X,
     parameters,
@@ -93,61 +211,36 @@ def model_forward(
     ``bn_mode="train"`` when given, required in ``bn_mode="test"``. ``caches`` is a list of L dicts
     (one per layer); ``caches[l-1]["dropout_mask"]`` is the mask used in layer ``l`` (or ``None``).
     """
-    L = layer_count(parameters)
-    activations = _check_activations(activations, L)
-    A = as_float_array(X, "X", ndim=2)
-    keep_prob = check_in_range(keep_prob, "keep_prob", 0.0, 1.0, low_open=True, high_open=False)
-    check_choice(bn_mode, "bn_mode", {"train", "test"})
-    if bn_state is not None and not isinstance(bn_state, MutableMapping):
-        raise TypeError(f"bn_state must be a dict of running_mean{{l}}/running_var{{l}} arrays, got {type(bn_state).__name__}")
-    if dropout_masks is not None:
-        if not isinstance(dropout_masks, Mapping):
-            raise TypeError(f"dropout_masks must be a dict {{layer: mask}}, got {type(dropout_masks).__name__}")
-        if keep_prob == 1.0:
-            raise ValueError("dropout_masks must only be given when keep_prob < 1, got keep_prob 1.0")
-        unknown = sorted(set(dropout_masks) - set(range(1, L)), key=str)
-        if unknown:
-            raise ValueError(f"dropout_masks keys must be hidden layers 1..{L - 1}, got {unknown}")
+    X, activations, checked, keep_prob, masks, bn_checked = _check_forward(
+        X, parameters, activations, keep_prob, rng, dropout_masks, bn_state, bn_mode, bn_momentum, bn_epsilon
+    )
+    AL, caches = _forward(X, checked, activations, keep_prob, rng, masks, bn_checked, bn_mode, bn_momentum, bn_epsilon)
+    if bn_state is not None and bn_mode == "train":
+        bn_state.update(bn_checked)  # the updated running statistics (other entries are unchanged)
+    return AL, caches
 
-    caches = []
-    for l, name in enumerate(activations, start=1):
-        W, b, gamma, beta = _layer_parameters(parameters, l, A.shape[0])
-        Z, linear_cache = linear_forward(A, W, b)
-        bn_cache = None
-        if gamma is not None:
-            running = None
-            if bn_state is not None:
-                running = {
-                    stat: bn_state[f"running_{stat}{l}"] for stat in ("mean", "var") if f"running_{stat}{l}" in bn_state
-                }
-            if bn_mode == "test" and (running is None or len(running) < 2):
-                raise ValueError(
-                    f"bn_state must contain running_mean{l} and running_var{l} in bn_mode='test', "
-                    f"got {None if bn_state is None else sorted(map(str, bn_state))}"
-                )
-            Z, bn_cache = batchnorm_forward(
-                Z, gamma, beta, running=running, mode=bn_mode, momentum=bn_momentum, epsilon=bn_epsilon
-            )
-            if bn_state is not None and bn_mode == "train":
-                bn_state[f"running_mean{l}"] = running["mean"]
-                bn_state[f"running_var{l}"] = running["var"]
-        forward = OUTPUT_ACTIVATIONS[name] if l == L else ACTIVATIONS[name][0]
-        A = forward(Z)
-        dropout_cache = None
-        if l < L and keep_prob < 1.0:
-            mask = None if dropout_masks is None else dropout_masks.get(l)
-            A, dropout_cache = dropout_forward(A, keep_prob, rng=rng, mask=mask)
-        caches.append(
-            {
-                "linear": linear_cache,
-                "batchnorm": bn_cache,
-                "activation": name,
-                "activation_input": Z,
-                "dropout": dropout_cache,
-                "dropout_mask": None if dropout_cache is None else dropout_cache["mask"],
-            }
-        )
-    return A, caches
+
+def _backward(AL: np.ndarray, Y: np.ndarray, caches: list, lambd: float = 0.0) -> dict:
+    """Unchecked ``model_backward``. The input gradient dA0 is not computed (nothing uses it)."""
+    m = AL.shape[1]
+    grads = {}
+    dZ = AL - Y
+    for l in range(len(caches), 0, -1):
+        cache = caches[l - 1]
+        if cache["batchnorm"] is not None:
+            dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = _batchnorm_backward(dZ, cache["batchnorm"])
+        dA_prev, dW, db = _linear_backward(dZ, cache["linear"], need_dA_prev=l > 1)
+        if lambd > 0:
+            dW += _l2_gradient(cache["linear"][1], lambd, m)
+        grads[f"dW{l}"] = dW
+        if db is not None:
+            grads[f"db{l}"] = db
+        if l > 1:
+            below = caches[l - 2]
+            if below["dropout"] is not None:
+                dA_prev = _dropout_backward(dA_prev, below["dropout"])
+            dZ = _KERNELS[below["activation"]][1](dA_prev, below["activation_input"])
+    return grads
 
 
 def model_backward(AL, Y, caches, *, lambd=0.0) -> dict:
@@ -163,27 +256,23 @@ def model_backward(AL, Y, caches, *, lambd=0.0) -> dict:
     output = caches[-1]["activation"]
     check_choice(output, "caches[-1]['activation'] (output layer)", OUTPUT_ACTIVATIONS)
     AL = as_float_array(AL, "AL", ndim=2)
-    Y = _check_labels(Y, AL, output)
+    Y = _check_labels(Y, AL.shape, output)
     lambd = check_non_negative(lambd, "lambd")
-    m = AL.shape[1]
+    A_prev, W, _ = caches[-1]["linear"]
+    check_shape(AL, (W.shape[0], A_prev.shape[1]), "dZ")  # AL - Y must match the output layer's cache
+    return _backward(AL, Y, caches, lambd)
 
-    grads = {}
-    dZ = AL - Y
-    dA = None
-    for l in range(len(caches), 0, -1):
-        cache = caches[l - 1]
-        if dA is not None:
-            if cache["dropout"] is not None:
-                dA = dropout_backward(dA, cache["dropout"])
-            dZ = ACTIVATIONS[cache["activation"]][1](dA, cache["activation_input"])
-        if cache["batchnorm"] is not None:
-            dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = batchnorm_backward(dZ, cache["batchnorm"])
-        dA, dW, db = linear_backward(dZ, cache["linear"])
-        W = cache["linear"][1]
-        grads[f"dW{l}"] = dW + l2_gradient(W, lambd, m) if lambd > 0 else dW
-        if db is not None:
-            grads[f"db{l}"] = db
-    return grads
+
+def _labels(AL: np.ndarray, output: str) -> np.ndarray:
+    """Unchecked labels ``(1, m)`` from the output ``AL``: argmax for softmax, ``AL > 0.5`` for a sigmoid unit."""
+    if output == "softmax":
+        return np.argmax(AL, axis=0).reshape(1, -1)
+    return (AL > 0.5).astype(int)
+
+
+def _accuracy(predictions: np.ndarray, labels: np.ndarray) -> float:
+    """Unchecked ``accuracy``: ``labels`` are ``(1, m)`` class indices or 0/1 labels."""
+    return np.count_nonzero(predictions == labels) / predictions.shape[1]
 
 
 def predict(X, parameters, activations, bn_state=None) -> np.ndarray:
@@ -192,11 +281,9 @@ def predict(X, parameters, activations, bn_state=None) -> np.ndarray:
     No dropout; batch-normalized layers use the running statistics in ``bn_state`` (test mode).
     """
     AL, _ = model_forward(X, parameters, activations, bn_state=bn_state, bn_mode="test")
-    if activations[-1] == "softmax":
-        return np.argmax(AL, axis=0).reshape(1, -1)
-    if AL.shape[0] != 1:
+    if activations[-1] != "softmax" and AL.shape[0] != 1:
         raise ValueError(f"predict needs a single sigmoid output unit, got W{len(activations)} with {AL.shape[0]} rows")
-    return (AL > 0.5).astype(int)
+    return _labels(AL, activations[-1])
 
 
 def accuracy(predictions, Y) -> float:
@@ -208,7 +295,7 @@ def accuracy(predictions, Y) -> float:
     if predictions.shape[1] == 0:
         raise ValueError("predictions must contain at least one example, got shape (1, 0)")
     if Y.shape[0] > 1:
-        labels = np.argmax(_check_labels(Y, Y, "softmax"), axis=0).reshape(1, -1)
+        labels = np.argmax(_check_labels(Y, Y.shape, "softmax"), axis=0).reshape(1, -1)
     else:
         labels = Y
-    return float(np.mean(predictions == labels))
+    return _accuracy(predictions, labels)

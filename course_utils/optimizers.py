@@ -19,6 +19,7 @@ Every rule is a pair (see docs/conventions.md)::
 
 from __future__ import annotations
 
+import inspect
 import numbers
 from collections.abc import Mapping
 
@@ -144,7 +145,15 @@ def gd_update(parameters, grads, state, learning_rate):
     grads = _check_grads(grads, parameters)
     _check_state(state)
     learning_rate = check_non_negative(learning_rate, "learning_rate")
-    new_parameters = {name: value - learning_rate * grads["d" + name] for name, value in parameters.items()}
+    return _gd_step(parameters, grads, state, learning_rate)
+
+
+def _gd_step(parameters, grads, state, learning_rate):
+    """Unchecked ``gd_update``: ``value - learning_rate * grad`` computed into one new array per parameter."""
+    new_parameters = {}
+    for name, value in parameters.items():
+        new = grads["d" + name] * learning_rate
+        new_parameters[name] = np.subtract(value, new, out=new)  # one allocation: large fresh arrays are slow
     return new_parameters, {}
 
 
@@ -188,7 +197,12 @@ def momentum_update(parameters, grads, state, learning_rate, beta=0.9):
     v = _check_moments(state, "v", parameters, "momentum")
     learning_rate = check_non_negative(learning_rate, "learning_rate")
     beta = _check_beta(beta, "beta")
+    return _momentum_step(parameters, grads, {"v": v}, learning_rate, beta)
 
+
+def _momentum_step(parameters, grads, state, learning_rate, beta):
+    """Unchecked ``momentum_update``."""
+    v = state["v"]
     new_parameters, new_v = {}, {}
     for name, value in parameters.items():
         key = "d" + name
@@ -238,7 +252,12 @@ def rmsprop_update(parameters, grads, state, learning_rate, beta=0.999, epsilon=
     learning_rate = check_non_negative(learning_rate, "learning_rate")
     beta = _check_beta(beta, "beta")
     epsilon = check_positive(epsilon, "epsilon")
+    return _rmsprop_step(parameters, grads, {"s": s}, learning_rate, beta, epsilon)
 
+
+def _rmsprop_step(parameters, grads, state, learning_rate, beta, epsilon):
+    """Unchecked ``rmsprop_update``."""
+    s = state["s"]
     new_parameters, new_s = {}, {}
     for name, value in parameters.items():
         key = "d" + name
@@ -306,8 +325,12 @@ def adam_update(parameters, grads, state, learning_rate, beta1=0.9, beta2=0.999,
     beta1 = _check_beta(beta1, "beta1")
     beta2 = _check_beta(beta2, "beta2")
     epsilon = check_positive(epsilon, "epsilon")
+    return _adam_step(parameters, grads, {"v": v, "s": s, "t": int(t)}, learning_rate, beta1, beta2, epsilon)
 
-    t = int(t) + 1
+
+def _adam_step(parameters, grads, state, learning_rate, beta1, beta2, epsilon):
+    """Unchecked ``adam_update``."""
+    v, s, t = state["v"], state["s"], state["t"] + 1
     correction1 = 1.0 - beta1**t
     correction2 = 1.0 - beta2**t
     new_parameters, new_v, new_s = {}, {}, {}
@@ -325,6 +348,9 @@ def adam_update(parameters, grads, state, learning_rate, beta1=0.9, beta2=0.999,
 # ---------------------------------------------------------------------------
 # registry
 
+
+_STEPS = {"gd": _gd_step, "momentum": _momentum_step, "rmsprop": _rmsprop_step, "adam": _adam_step}
+"""Unchecked update of each rule, with all hyperparameters passed explicitly (``Optimizer._step``)."""
 
 OPTIMIZERS = {
     "gd": (gd_init, gd_update),
@@ -365,6 +391,9 @@ class Optimizer:
         self.name = name
         self.hyper = dict(hyper)
         self._init, self._update = OPTIMIZERS[name]
+        defaults = list(inspect.signature(self._update).parameters.values())[4:]  # after (parameters, ..., lr)
+        self._all_hyper = {p.name: p.default for p in defaults} | self.hyper
+        self._unchecked = _STEPS[name]
 
     def init(self, parameters) -> dict:
         """Return a fresh state for ``parameters``."""
@@ -373,6 +402,10 @@ class Optimizer:
     def step(self, parameters, grads, state, learning_rate):
         """Apply one update; returns ``(new_parameters, new_state)``."""
         return self._update(parameters, grads, state, learning_rate, **self.hyper)
+
+    def _step(self, parameters, grads, state, learning_rate):
+        """``step`` without checks, for arguments known to be valid (``train``'s inner loop)."""
+        return self._unchecked(parameters, grads, state, learning_rate, **self._all_hyper)
 
     def __repr__(self) -> str:
         arguments = "".join(f", {key}={value!r}" for key, value in self.hyper.items())

@@ -4,6 +4,7 @@ learning-rate decay and early stopping on a dev set, with a tqdm progress bar an
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Callable
 
 import numpy as np
@@ -17,10 +18,19 @@ from ._validation import (
     check_positive_int,
     check_rng,
 )
-from .costs import compute_cost
+from .costs import _check_labels, _cost
 from .initialization import initialize_parameters
-from .minibatch import random_mini_batches
-from .mlp import accuracy, model_backward, model_forward, predict
+from .minibatch import _mini_batches
+from .mlp import (
+    _accuracy,
+    _backward,
+    _check_activations,
+    _check_layers,
+    _forward,
+    layer_count,
+    predict,
+)
+from .mlp import _labels as _output_labels
 from .optimizers import make_optimizer
 
 
@@ -29,8 +39,9 @@ class TrainingResult:
     """What :func:`train` returns.
 
     ``history`` maps ``"cost"``, ``"learning_rate"``, ``"train_accuracy"`` and, with a dev set,
-    ``"dev_cost"``/``"dev_accuracy"`` to one value per epoch. ``best_epoch`` is the epoch whose
-    parameters were kept (the last one unless early stopping restored an earlier one).
+    ``"dev_cost"``/``"dev_accuracy"`` to one value per epoch (``train_accuracy`` is NaN for the
+    epochs that ``eval_every`` skips). ``best_epoch`` is the epoch whose parameters were kept (the
+    last one unless early stopping restored an earlier one).
     """
 
     parameters: dict
@@ -49,28 +60,28 @@ _EVAL_BLOCK = 1024
 """``train`` predicts the whole training set in blocks of this many examples (columns) for the accuracy."""
 
 
-def _predict_in_blocks(X: np.ndarray, parameters: dict, activations: list, bn_state) -> np.ndarray:
-    """``predict(X, ...)`` computed on blocks of ``_EVAL_BLOCK`` columns (examples are independent at test time).
-
-    For m = 10,000 this was about 1.5-2.5x faster inside ``train`` than one call (no ``(n[l], m)`` temporaries).
-    """
-    m = X.shape[1]
-    if m <= _EVAL_BLOCK:
-        return predict(X, parameters, activations, bn_state=bn_state)
-    blocks = [
-        predict(X[:, start : start + _EVAL_BLOCK], parameters, activations, bn_state=bn_state)
-        for start in range(0, m, _EVAL_BLOCK)
-    ]
-    return np.concatenate(blocks, axis=1)
-
-
 def _labels(AL: np.ndarray, output: str) -> np.ndarray:
     """The labels ``predict`` derives from ``AL``: argmax for softmax, ``AL > 0.5`` for a single sigmoid unit."""
-    if output == "softmax":
-        return np.argmax(AL, axis=0).reshape(1, -1)
-    if AL.shape[0] != 1:
+    if output != "softmax" and AL.shape[0] != 1:
         raise ValueError(f"predict needs a single sigmoid output unit, got an output layer with {AL.shape[0]} rows")
-    return (AL > 0.5).astype(int)
+    return _output_labels(AL, output)
+
+
+def _predict_in_blocks(X: np.ndarray, parameters: dict, activations: list, bn_state) -> np.ndarray:
+    """Unchecked ``predict(X, ...)`` computed on blocks of ``_EVAL_BLOCK`` columns (examples are independent
+    at test time). For m = 10,000 this was about 1.5-2.5x faster inside ``train`` than one call (no
+    ``(n[l], m)`` temporaries)."""
+    blocks = [
+        _labels(_forward(X[:, start : start + _EVAL_BLOCK], parameters, activations, bn_state=bn_state,
+                         bn_mode="test")[0], activations[-1])
+        for start in range(0, X.shape[1], _EVAL_BLOCK)
+    ]
+    return blocks[0] if len(blocks) == 1 else np.concatenate(blocks, axis=1)
+
+
+def _class_labels(Y: np.ndarray) -> np.ndarray:
+    """The ``(1, m)`` labels ``accuracy`` compares predictions with: ``Y`` itself or the argmax of one-hot ``Y``."""
+    return Y if Y.shape[0] == 1 else np.argmax(Y, axis=0).reshape(1, -1)
 
 
 def default_activations(layer_dims, hidden: str = "relu") -> list:
@@ -101,6 +112,7 @@ def train(
     X_dev=None,
     Y_dev=None,
     patience: int | None = None,
+    eval_every: int | None = 1,
     progress: bool = True,
 ) -> TrainingResult:
     """Train an L-layer network on ``X`` ``(n_x, m)``, ``Y`` ``(n[L], m)``; returns a :class:`TrainingResult`.
@@ -112,6 +124,10 @@ def train(
     many epochs without a lower dev cost and restores the best parameters. ``parameters`` warm-starts
     from given weights instead of ``init``. All randomness (init, shuffles, dropout masks) comes from ``rng``.
     The recorded cost is the average mini-batch cost *with* dropout on (not reliable with ``keep_prob < 1``).
+    ``eval_every=k`` computes the accuracy on the whole training set (an extra forward pass per epoch with
+    mini-batches, dropout or batch norm) only after epochs ``0, k, 2k, ...`` and the last one; the other
+    epochs' ``train_accuracy`` is NaN. ``eval_every=None`` never computes it.
+    Raises ``ValueError`` if the cost becomes NaN or infinite (the training diverged).
     """
     rng = check_rng(rng)
     X = as_float_array(X, "X", ndim=2)
@@ -140,13 +156,28 @@ def train(
     if has_dev:
         X_dev = as_float_array(X_dev, "X_dev", ndim=2)
         Y_dev = as_float_array(Y_dev, "Y_dev", ndim=2)
+    if eval_every is not None:
+        check_positive_int(eval_every, "eval_every")
 
     if parameters is None:
         parameters = initialize_parameters(layer_dims, method=init, rng=rng, scale=init_scale, batchnorm=batchnorm)
     else:
         parameters = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
-    output = activations[-1]
     rule = make_optimizer(optimizer, **(optimizer_hyper or {}))
+    # Every check model_forward and compute_cost would make on each step, made once: the loop below
+    # calls the unchecked kernels (the same computations).
+    L = layer_count(parameters)
+    activations = _check_activations(activations, L)
+    parameters = _check_layers(parameters, L, X.shape, keep_prob, rng, None, {}, "train", 0.9, 1e-5)[0]
+    output = activations[-1]
+    n_out = parameters[f"W{L}"].shape[0]
+    Y = _check_labels(Y, (n_out, X.shape[1]), output)
+    if has_dev:
+        _check_layers(parameters, L, X_dev.shape, 1.0, None, None, None, "train", 0.9, 1e-5)
+        Y_dev = _check_labels(Y_dev, (n_out, X_dev.shape[1]), output)
+        dev_labels = _class_labels(Y_dev)
+    train_labels = _class_labels(Y)
+    weight_keys = [f"W{l}" for l in range(1, L + 1)]
     state = rule.init(parameters)
     bn_state: dict = {}
     history: dict = {"cost": [], "learning_rate": [], "train_accuracy": []}
@@ -160,46 +191,62 @@ def train(
     reuse_forward = (
         mini_batch_size is None
         and keep_prob == 1.0
-        and (output == "softmax" or layer_dims[-1] == 1)
+        and (output == "softmax" or n_out == 1)
         and not any(key.startswith("gamma") for key in parameters)
     )
     accuracy_pending = False
 
     bar = tqdm(range(num_epochs), desc="training", disable=not progress, leave=False)
     for epoch in bar:
-        alpha = schedule(epoch) if schedule is not None else learning_rate
-        batches = [(X, Y)] if mini_batch_size is None else random_mini_batches(X, Y, mini_batch_size, rng=rng)
+        if schedule is not None:
+            alpha = schedule(epoch)
+            check_non_negative(alpha, "learning_rate")
+        else:
+            alpha = learning_rate
+        batches = [(X, Y)] if mini_batch_size is None else _mini_batches(X, Y, mini_batch_size, rng)
         total = 0.0
         for X_batch, Y_batch in batches:
-            AL, caches = model_forward(X_batch, parameters, activations, keep_prob=keep_prob, rng=rng, bn_state=bn_state)
-            if accuracy_pending:
-                history["train_accuracy"].append(accuracy(_labels(AL, output), Y))
+            AL, caches = _forward(X_batch, parameters, activations, keep_prob, rng, None, bn_state)
+            if accuracy_pending:  # the previous epoch's entry
+                history["train_accuracy"][-1] = _accuracy(_labels(AL, output), train_labels)
                 accuracy_pending = False
-            total += X_batch.shape[1] * compute_cost(AL, Y_batch, parameters, lambd=lambd, output=output)
-            grads = model_backward(AL, Y_batch, caches, lambd=lambd)
-            parameters, state = rule.step(parameters, grads, state, alpha)
-        history["cost"].append(total / X.shape[1])
+            weights = [parameters[key] for key in weight_keys] if lambd > 0 else ()
+            total += X_batch.shape[1] * _cost(AL, Y_batch, output, lambd, weights)
+            grads = _backward(AL, Y_batch, caches, lambd)
+            parameters, state = rule._step(parameters, grads, state, alpha)
+        cost = total / X.shape[1]
+        if not math.isfinite(cost):
+            raise ValueError(
+                f"cost became {'NaN' if math.isnan(cost) else 'inf'} at epoch {epoch}: lower learning_rate "
+                f"(it was {alpha:g}) or normalize X; the training diverged"
+            )
+        history["cost"].append(cost)
         history["learning_rate"].append(alpha)
-        evaluation = bn_state or None
-        if reuse_forward:
-            accuracy_pending = True
-        else:
-            history["train_accuracy"].append(accuracy(_predict_in_blocks(X, parameters, activations, evaluation), Y))
+        history["train_accuracy"].append(math.nan)
+        if eval_every is not None and (epoch % eval_every == 0 or epoch == num_epochs - 1):
+            if reuse_forward:
+                accuracy_pending = True
+            else:
+                predictions = _predict_in_blocks(X, parameters, activations, bn_state or None)
+                history["train_accuracy"][-1] = _accuracy(predictions, train_labels)
         if has_dev:
             # Test mode whenever there are running statistics: the same forward pass as predict(X_dev).
-            AL_dev, _ = model_forward(X_dev, parameters, activations, bn_state=evaluation, bn_mode="test" if bn_state else "train")
-            dev_cost = compute_cost(AL_dev, Y_dev, parameters, lambd=lambd, output=output)
+            AL_dev, _ = _forward(X_dev, parameters, activations, bn_state=bn_state or None,
+                                 bn_mode="test" if bn_state else "train")
+            weights = [parameters[key] for key in weight_keys] if lambd > 0 else ()
+            dev_cost = _cost(AL_dev, Y_dev, output, lambd, weights)
             history["dev_cost"].append(dev_cost)
-            history["dev_accuracy"].append(accuracy(_labels(AL_dev, output), Y_dev))
+            history["dev_accuracy"].append(_accuracy(_labels(AL_dev, output), dev_labels))
             if dev_cost < best[0]:
                 best = (dev_cost, epoch, parameters, {k: v.copy() for k, v in bn_state.items()})
             elif patience is not None and epoch - best[1] >= patience:
                 stopped_early = True
                 break
-        bar.set_postfix(cost=f"{history['cost'][-1]:.4f}")
+        if progress:
+            bar.set_postfix(cost=f"{cost:.4f}")
     bar.close()
     if accuracy_pending:
-        history["train_accuracy"].append(accuracy(_predict_in_blocks(X, parameters, activations, None), Y))
+        history["train_accuracy"][-1] = _accuracy(_predict_in_blocks(X, parameters, activations, None), train_labels)
 
     best_epoch = len(history["cost"]) - 1
     if stopped_early:

@@ -105,3 +105,16 @@ def test_invalid_inputs_name_the_argument():
         act.relu(np.array([[np.nan]]))
     with pytest.raises(ValueError, match="dA and Z"):
         act.softmax_backward(np.ones((2, 2)), np.ones((3, 2)))
+
+
+def test_public_functions_are_the_unchecked_kernels_after_checks():
+    """One implementation: each public function returns exactly what its private kernel computes."""
+    rng = np.random.default_rng(RNG_SEED)
+    Z, dA = rng.standard_normal((4, 6)) * 20, rng.standard_normal((4, 6))
+    for name, (forward, backward) in {**act.ACTIVATIONS, "softmax": (act.softmax, act.softmax_backward)}.items():
+        private_forward, private_backward = act._KERNELS[name]
+        np.testing.assert_array_equal(forward(Z), private_forward(Z))
+        np.testing.assert_array_equal(backward(dA, Z), private_backward(dA, Z))
+    # the stable sigmoid: exactly 1 / (1 + e^-z) for z >= 0 and e^z / (1 + e^z) for z < 0
+    E = np.exp(-np.abs(Z))
+    np.testing.assert_array_equal(act.sigmoid(Z), np.where(Z >= 0, 1.0 / (1.0 + E), E / (1.0 + E)))

@@ -105,3 +105,22 @@ def test_invalid_inputs_name_the_argument():
     with pytest.raises(TypeError, match="cache must be the dict returned by batchnorm_forward"):
         bn.batchnorm_backward(Z, (Z, gamma))
     assert math.isfinite(float(bn.batchnorm_forward(Z, gamma, beta)[0].sum()))  # constant features: no NaN
+
+
+@pytest.mark.parametrize("mode", ["train", "test"])
+def test_public_and_unchecked_batchnorm_agree(mode):
+    rng = np.random.default_rng(11)
+    Z, dZ_out = rng.standard_normal((3, 8)) * 4 + 1, rng.standard_normal((3, 8))
+    gamma, beta = rng.standard_normal((3, 1)), rng.standard_normal((3, 1))
+    running = {"mean": rng.standard_normal((3, 1)), "var": rng.random((3, 1)) + 0.5}
+    running_private = dict(running)
+    out, cache = bn.batchnorm_forward(Z, gamma, beta, running, mode=mode, momentum=0.8, epsilon=1e-3)
+    out_private, cache_private = bn._batchnorm_forward(Z, gamma, beta, running_private, mode, 0.8, 1e-3)
+    np.testing.assert_array_equal(out, out_private)
+    for key in ("mean", "var"):
+        np.testing.assert_array_equal(running[key], running_private[key])
+    if mode == "train":  # the variance computed from the centered Z is numpy's var, to the last bit
+        np.testing.assert_array_equal(cache["Z_hat"], (Z - Z.mean(axis=1, keepdims=True)) * cache["inv_std"])
+        np.testing.assert_array_equal(cache["inv_std"], 1.0 / np.sqrt(Z.var(axis=1, keepdims=True) + 1e-3))
+    for public, private in zip(bn.batchnorm_backward(dZ_out, cache), bn._batchnorm_backward(dZ_out, cache_private)):
+        np.testing.assert_array_equal(public, private)

@@ -127,3 +127,20 @@ def test_invalid_inputs_name_the_argument():
         costs.l1_penalty([np.ones((1, 1))], 0.1, 2)
     with pytest.raises(TypeError, match="lambd must be a real number"):
         costs.l2_gradient(np.ones((1, 1)), "0.1", 2)
+
+
+@pytest.mark.parametrize("output, classes", [("sigmoid", 1), ("softmax", 3)])
+def test_unchecked_cost_is_compute_cost(output, classes):
+    rng = np.random.default_rng(3)
+    scores = rng.standard_normal((classes, 7))
+    if output == "sigmoid":
+        AL, Y = 1.0 / (1.0 + np.exp(-scores)), (rng.random((1, 7)) < 0.5).astype(float)
+    else:
+        AL, Y = np.exp(scores) / np.exp(scores).sum(axis=0), np.eye(classes)[:, rng.integers(0, classes, 7)]
+    parameters = {"W1": rng.standard_normal((4, 2)), "b1": np.ones((4, 1)), "W2": rng.standard_normal((classes, 4))}
+    for lambd in (0.0, 0.3):
+        expected = costs.compute_cost(AL, Y, parameters, lambd=lambd, output=output)
+        assert costs._cost(AL, Y, output, lambd, [parameters["W1"], parameters["W2"]]) == expected
+    assert costs.compute_cost(AL, Y, parameters, lambd=0.3, output=output) == (
+        costs.compute_cost(AL, Y, output=output) + costs.l2_penalty(parameters, 0.3, 7)
+    )

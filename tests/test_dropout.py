@@ -86,3 +86,13 @@ def test_invalid_inputs_name_the_argument():
     _, cache = dropout.dropout_forward(A, 0.5, rng=rng)
     with pytest.raises(ValueError, match="dA_out and cache\\['mask'\\] must have the same shape"):
         dropout.dropout_backward(np.ones((3, 2)), cache)
+
+
+def test_public_and_unchecked_dropout_agree():
+    A, dA_out = np.random.default_rng(1).standard_normal((2, 2, 5))
+    A_out, cache = dropout.dropout_forward(A, 0.6, rng=np.random.default_rng(2))
+    A_private, cache_private = dropout._dropout_forward(A, 0.6, np.random.default_rng(2))
+    np.testing.assert_array_equal(A_out, A_private)
+    np.testing.assert_array_equal(cache["mask"], cache_private["mask"])
+    np.testing.assert_array_equal(A_out, A * cache["mask"] / 0.6)
+    np.testing.assert_array_equal(dropout.dropout_backward(dA_out, cache), dropout._dropout_backward(dA_out, cache))

@@ -96,3 +96,18 @@ def test_invalid_inputs_name_the_argument():
         layers.linear_backward(np.ones((2, 2)), {"A_prev": A})
     with pytest.raises(TypeError, match="cache must be"):
         layers.linear_activation_backward(np.ones((2, 2)), cache[:2])
+
+
+def test_public_and_unchecked_linear_step_agree_and_dA_prev_can_be_skipped():
+    rng = np.random.default_rng(7)
+    A, W, b, dZ = rng.standard_normal((3, 5)), rng.standard_normal((2, 3)), rng.standard_normal((2, 1)), rng.standard_normal((2, 5))
+    Z, cache = layers.linear_forward(A, W, b)
+    np.testing.assert_array_equal(Z, layers._linear_forward(A, W, b))
+    np.testing.assert_array_equal(Z, W @ A + b)
+    dA_prev, dW, db = layers.linear_backward(dZ, cache)
+    skipped, dW_private, db_private = layers._linear_backward(dZ, cache, need_dA_prev=False)
+    assert skipped is None
+    np.testing.assert_array_equal(dW, dW_private)
+    np.testing.assert_array_equal(db, db_private)
+    np.testing.assert_array_equal(dA_prev, W.T @ dZ)
+    np.testing.assert_array_equal(dW, dZ @ A.T / 5)

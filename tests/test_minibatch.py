@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course_utils.minibatch import random_mini_batches
+from course_utils.minibatch import _mini_batches, random_mini_batches
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -109,3 +109,16 @@ def test_bad_arguments():
         random_mini_batches(X, Y_nan, 4, rng=rng)
     with pytest.raises(TypeError, match="shuffle"):
         random_mini_batches(X, Y, 4, rng=rng, shuffle="yes")
+
+
+@pytest.mark.parametrize("shuffle", [True, False])
+def test_public_and_unchecked_mini_batches_agree(shuffle):
+    X, Y = _data(23, n_y=2)
+    public = random_mini_batches(X, Y, 5, rng=np.random.default_rng(4), shuffle=shuffle)
+    private = _mini_batches(X, Y, 5, np.random.default_rng(4) if shuffle else None)
+    order = np.random.default_rng(4).permutation(23) if shuffle else np.arange(23)
+    assert len(public) == len(private) == 5
+    for (Xp, Yp), (Xq, Yq), start in zip(public, private, range(0, 23, 5)):
+        np.testing.assert_array_equal(Xp, Xq)
+        np.testing.assert_array_equal(Yp, Yq)
+        np.testing.assert_array_equal(Xp, X[:, order[start : start + 5]])

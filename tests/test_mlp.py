@@ -244,3 +244,38 @@ def test_invalid_inputs_name_the_argument():
         mlp.accuracy(np.zeros((1, 3)), np.zeros((1, 4)))
     with pytest.raises(ValueError, match="Y must be one-hot"):
         mlp.accuracy(np.zeros((1, 2)), np.ones((2, 2)))
+
+
+def test_public_and_unchecked_passes_agree_and_no_input_gradient():
+    """model_forward / model_backward = their checks + the unchecked _forward / _backward train() uses."""
+    dims = [4, 6, 5, 3]
+    X, Y = _data(4, 9, 3, seed=21)
+    parameters = initialize_parameters(dims, rng=np.random.default_rng(22), batchnorm=True)
+    parameters["b3"] = np.zeros((3, 1))
+    masks = _fixed_masks(dims, 9, 0.7, seed=23)
+    acts = ["tanh", "relu", "softmax"]
+    bn_public, bn_private = {}, {}
+    AL, caches = mlp.model_forward(X, parameters, acts, keep_prob=0.7, dropout_masks=masks, bn_state=bn_public)
+    AL_private, caches_private = mlp._forward(X, parameters, acts, 0.7, None, masks, bn_private)
+    np.testing.assert_array_equal(AL, AL_private)
+    assert bn_public.keys() == bn_private.keys()
+    for key in bn_public:
+        np.testing.assert_array_equal(bn_public[key], bn_private[key])
+    grads = mlp.model_backward(AL, Y, caches, lambd=0.2)
+    grads_private = mlp._backward(AL, Y, caches_private, 0.2)
+    assert list(grads) == list(grads_private)
+    assert set(grads) == {"d" + key for key in parameters}  # parameter gradients only (no dA0)
+    for key in grads:
+        np.testing.assert_array_equal(grads[key], grads_private[key])
+
+
+def test_model_forward_does_not_modify_bn_state_in_test_mode():
+    dims = [3, 4, 1]
+    X, _ = _data(3, 5, 1, seed=24)
+    parameters = initialize_parameters(dims, rng=np.random.default_rng(25), batchnorm=True)
+    bn_state = {"running_mean1": [[0.1]] * 4, "running_var1": [[2.0]] * 4, "other": "kept"}
+    snapshot = dict(bn_state)
+    mlp.model_forward(X, parameters, ["relu", "sigmoid"], bn_state=bn_state, bn_mode="test")
+    assert bn_state == snapshot and all(bn_state[key] is snapshot[key] for key in bn_state)
+    mlp.model_forward(X, parameters, ["relu", "sigmoid"], bn_state=bn_state)  # train mode updates the statistics
+    assert isinstance(bn_state["running_mean1"], np.ndarray) and bn_state["other"] == "kept"

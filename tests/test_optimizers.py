@@ -239,3 +239,26 @@ def test_bad_parameters():
         gd_update({"W1": np.array([np.nan])}, {"dW1": np.zeros(1)}, {}, 0.1)
     with pytest.raises(TypeError, match="grads"):
         gd_update(_params(), None, {}, 0.1)
+
+
+@pytest.mark.parametrize(
+    "name, hyper", [("gd", {}), ("momentum", {"beta": 0.8}), ("rmsprop", {}), ("adam", {"beta1": 0.5, "epsilon": 1e-6})]
+)
+def test_unchecked_step_is_the_public_update(name, hyper):
+    """Optimizer._step (train()'s inner loop) computes exactly what the public update does, without mutating."""
+    rng = np.random.default_rng(5)
+    parameters = {"W1": rng.standard_normal((3, 2)), "b1": rng.standard_normal((3, 1))}
+    opt = make_optimizer(name, **hyper)
+    state_public = state_private = opt.init(parameters)
+    public = private = parameters
+    for _ in range(3):
+        grads = {"d" + key: rng.standard_normal(value.shape) for key, value in parameters.items()}
+        inputs = (private, grads, state_private)
+        snapshot = copy.deepcopy(inputs)
+        public, state_public = opt.step(public, grads, state_public, 0.05)
+        private, state_private = opt._step(private, grads, state_private, 0.05)
+        assert repr(inputs) == repr(snapshot)  # nothing was modified in place
+        assert private is not inputs[0] and state_private is not inputs[2]
+        for key in parameters:
+            np.testing.assert_array_equal(public[key], private[key])
+    assert repr(state_public) == repr(state_private)

@@ -296,3 +296,92 @@ def test_progress_true_shows_a_bar(data, capsys):
     X, Y = data
     train(X, Y, LAYER_DIMS, rng=np.random.default_rng(16), num_epochs=5, progress=True)
     assert "training" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------- one implementation, checked once
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(optimizer="adam", mini_batch_size=16, keep_prob=0.8, lambd=0.1),
+        dict(optimizer="momentum", mini_batch_size=20, batchnorm=True),
+        dict(optimizer="rmsprop", learning_rate=0.01),
+    ],
+)
+def test_train_computes_what_the_public_kernels_compute(data, options):
+    """train()'s unchecked inner loop gives exactly the parameters of the same loop over the public kernels."""
+    X, Y = data
+    options = {"learning_rate": 0.05, **options}
+    P = initialize_parameters(LAYER_DIMS, "he", rng=np.random.default_rng(1), batchnorm=options.get("batchnorm", False))
+    result = train(X, Y, LAYER_DIMS, rng=np.random.default_rng(30), parameters=P, num_epochs=4, progress=False,
+                   **options)
+
+    from course_utils.minibatch import random_mini_batches
+    from course_utils.optimizers import make_optimizer
+
+    rng, rule, bn_state = np.random.default_rng(30), make_optimizer(options["optimizer"]), {}
+    parameters, state = P, rule.init(P)
+    size, keep_prob, lambd = options.get("mini_batch_size"), options.get("keep_prob", 1.0), options.get("lambd", 0.0)
+    costs = []
+    for _ in range(4):
+        batches = [(X, Y)] if size is None else random_mini_batches(X, Y, size, rng=rng)
+        total = 0.0
+        for X_batch, Y_batch in batches:
+            AL, caches = mlp.model_forward(X_batch, parameters, ACTIVATIONS, keep_prob=keep_prob, rng=rng,
+                                           bn_state=bn_state)
+            total += X_batch.shape[1] * compute_cost(AL, Y_batch, parameters, lambd=lambd)
+            grads = mlp.model_backward(AL, Y_batch, caches, lambd=lambd)
+            parameters, state = rule.step(parameters, grads, state, options["learning_rate"])
+        costs.append(total / X.shape[1])
+    assert result.history["cost"] == costs
+    for key in parameters:
+        np.testing.assert_array_equal(result.parameters[key], parameters[key])
+    for key in bn_state:
+        np.testing.assert_array_equal(result.bn_state[key], bn_state[key])
+
+
+def test_diverging_training_raises_a_clear_error(data):
+    X, Y = data
+    with pytest.warns(RuntimeWarning), pytest.raises(ValueError, match=r"cost became NaN at epoch \d+: lower learning_rate"):
+        train(X * 1e300, Y, LAYER_DIMS, rng=np.random.default_rng(0), num_epochs=3, progress=False)
+    with pytest.warns(RuntimeWarning), pytest.raises(ValueError, match=r"cost became (NaN|inf) at epoch \d+"):
+        train(X, Y, LAYER_DIMS, rng=np.random.default_rng(0), learning_rate=1e200, lambd=1.0, num_epochs=5,
+              progress=False)
+
+
+def test_invalid_labels_and_parameters_are_still_reported_up_front(data, P0):
+    X, Y = data
+    with pytest.raises(ValueError, match="Y must contain only 0/1 labels"):
+        train(X, 2 * Y, LAYER_DIMS, rng=np.random.default_rng(0), num_epochs=1, progress=False)
+    with pytest.raises(ValueError, match=r"parameters\['W2'\] must have shape \(any, 8\)"):
+        train(X, Y, LAYER_DIMS, rng=np.random.default_rng(0), parameters={**P0, "W2": np.ones((4, 3))},
+              num_epochs=1, progress=False)
+    with pytest.raises(ValueError, match=r"parameters\['W1'\] must have shape \(any, 3\)"):
+        train(X, Y, LAYER_DIMS, rng=np.random.default_rng(0), X_dev=np.zeros((3, 4)), Y_dev=np.zeros((1, 4)),
+              num_epochs=1, progress=False)
+    with pytest.raises(ValueError, match=r"activations must have one name per layer"):
+        train(X, Y, LAYER_DIMS, rng=np.random.default_rng(0), activations=["relu", "sigmoid"], num_epochs=1,
+              progress=False)
+
+
+@pytest.mark.parametrize("mini_batch_size", [None, 16])
+def test_eval_every_only_skips_the_train_accuracy(data, P0, mini_batch_size):
+    X, Y = data
+    common = dict(parameters=P0, learning_rate=0.1, optimizer="adam", mini_batch_size=mini_batch_size, num_epochs=7,
+                  progress=False)
+    every = train(X, Y, LAYER_DIMS, rng=np.random.default_rng(31), **common)
+    sparse = train(X, Y, LAYER_DIMS, rng=np.random.default_rng(31), eval_every=3, **common)
+    never = train(X, Y, LAYER_DIMS, rng=np.random.default_rng(31), eval_every=None, **common)
+    _assert_history_lengths(sparse, 7)
+    _assert_history_lengths(never, 7)
+    for key in P0:  # the accuracy pass draws no random numbers: the training is the same
+        np.testing.assert_array_equal(sparse.parameters[key], every.parameters[key])
+        np.testing.assert_array_equal(never.parameters[key], every.parameters[key])
+    assert sparse.history["cost"] == every.history["cost"] == never.history["cost"]
+    for epoch, value in enumerate(sparse.history["train_accuracy"]):
+        if epoch in (0, 3, 6):  # every third epoch from the first, and the last
+            assert value == every.history["train_accuracy"][epoch]
+        else:
+            assert np.isnan(value)
+    assert np.all(np.isnan(never.history["train_accuracy"]))
+    with pytest.raises(ValueError, match="eval_every must be >= 1"):
+        train(X, Y, LAYER_DIMS, rng=np.random.default_rng(31), eval_every=0, **common)
