@@ -1,0 +1,630 @@
+"""The grading pipeline behind ``course-grade``: import, autograde (statuses, re-check, workers), export.
+
+One process - the main one - writes the gradebook. Expensive work (nbgrader's notebook execution in a
+scratch copy of the course, the integrity re-check) happens in worker processes
+(:mod:`course_utils.grading.worker`); the main process then *records* each executed notebook with
+nbgrader's own autograde converter configured without ``ClearOutput`` and ``Execute`` (so nbgrader's
+``SaveAutoGrades`` scores the outputs the worker produced), applies the re-check verdicts and writes the
+statuses (:mod:`course_utils.grading.status`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import dataclasses
+import io
+import json
+import multiprocessing
+import re
+import shutil
+import sqlite3
+import time
+import warnings
+import zipfile
+from multiprocessing.connection import wait
+from pathlib import Path
+
+from course_utils.grading import status as st
+from course_utils.grading.integrity import compare_with_release, load_submission
+from course_utils.nbgrader_course import (
+    COURSE_ROOT,
+    course_config,
+    ensure_venv_on_path,
+    nbgrader_api,
+)
+
+EXECUTED_DIR = "executed"
+MAX_ZIP_MEMBER_BYTES = 50 * 1024 * 1024
+
+
+@dataclasses.dataclass
+class Options:
+    workers: int = 1
+    cell_timeout: int | None = None  # default: course_config's Execute.timeout
+    notebook_timeout: float = 900.0  # wall-clock limit for one notebook's execution
+    recheck: bool = True
+    recheck_timeout: int = 60
+    sandbox: str = "auto"  # "on", "off" or "auto" (on when unshare(CLONE_NEWNET) is permitted here)
+
+
+def notebook_names(root: Path, assignment: str) -> list[str]:
+    names = sorted(p.stem for p in (Path(root) / "source" / assignment).glob("*.ipynb"))
+    if not names:
+        raise SystemExit(f"no notebooks in {Path(root) / 'source' / assignment}")
+    return names
+
+
+# ------------------------------------------------------------------------------------------ release
+
+
+def release(root: Path, assignment: str) -> list[Path]:
+    from course_utils.nbgrader_course import generate_student_versions
+
+    generate_student_versions(root, [assignment])
+    return sorted((Path(root) / "release" / assignment).glob("*.ipynb"))
+
+
+# ------------------------------------------------------------------------------------------- import
+
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]*$")
+
+
+def _match_lms_name(filename: str, notebooks: list[str]):
+    """``(student, notebook, resubmission)`` for an LMS file name ``<student>_<anything>_<notebook>[-N].ipynb``."""
+    base = Path(filename).name
+    if not base.endswith(".ipynb"):
+        return None
+    stem = base[: -len(".ipynb")]
+    for notebook in sorted(notebooks, key=len, reverse=True):
+        match = re.fullmatch(rf"(?P<student>[^_]+)_(?:.*_)?{re.escape(notebook)}(?:-(?P<n>\d+))?", stem)
+        if match:
+            return match["student"], notebook, int(match["n"] or 0)
+    return None
+
+
+def import_submissions(root: Path, assignment: str, path: Path, replace: bool = False, log=print) -> dict:
+    """Copy submissions into ``submitted/<student>/<assignment>/``; the originals are only read.
+
+    ``path`` is a folder of ``<student>/<notebook>.ipynb`` or an LMS zip of ``<student>_..._<notebook>.ipynb``.
+    An existing submitted file with different content is kept (and reported) unless ``replace``, in which
+    case it is first saved as ``<notebook>.ipynb.replaced-<time>``.
+    """
+    root, path = Path(root), Path(path)
+    notebooks = notebook_names(root, assignment)
+    items = []  # (student, notebook, bytes)
+    skipped = []
+    if path.is_dir():
+        for student_dir in sorted(p for p in path.iterdir() if p.is_dir()):
+            for notebook in notebooks:
+                candidates = [student_dir / f"{notebook}.ipynb", student_dir / assignment / f"{notebook}.ipynb"]
+                found = next((c for c in candidates if c.is_file()), None)
+                if found:
+                    items.append((student_dir.name, notebook, found.read_bytes()))
+    elif zipfile.is_zipfile(path):
+        latest = {}  # (student, notebook) -> (resubmission number, member): an LMS appends -1, -2... to resubmissions
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if info.is_dir() or "__MACOSX" in info.filename:
+                    continue
+                match = _match_lms_name(info.filename, notebooks)
+                if match is None:
+                    skipped.append(f"{info.filename}: name does not end with _<notebook>.ipynb")
+                elif info.file_size > MAX_ZIP_MEMBER_BYTES:
+                    skipped.append(f"{info.filename}: larger than {MAX_ZIP_MEMBER_BYTES} bytes")
+                elif match[2] >= latest.get(match[:2], (-1, None))[0]:
+                    latest[match[:2]] = (match[2], info)
+            for (student, notebook), (_, info) in sorted(latest.items()):
+                items.append((student, notebook, archive.read(info)))
+    else:
+        raise SystemExit(f"{path} is neither a folder nor a zip file")
+    imported, kept = [], []
+    for student, notebook, data in items:
+        if not _SAFE_ID.match(student):
+            skipped.append(f"{student}/{notebook}: unusable student id")
+            continue
+        target_dir = root / "submitted" / student / assignment
+        target = target_dir / f"{notebook}.ipynb"
+        if target.exists():
+            if target.read_bytes() == data:
+                continue
+            if not replace:
+                kept.append(f"{student}/{notebook}")
+                continue
+            target.rename(target.with_name(f"{target.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}"))
+        target_dir.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        if not (target_dir / "timestamp.txt").exists():
+            (target_dir / "timestamp.txt").write_text(time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()))
+        imported.append(f"{student}/{notebook}")
+    for line in skipped:
+        log(f"skipped {line}")
+    for line in kept:
+        log(f"kept the existing different submission {line} (use --replace to replace it)")
+    log(f"imported {len(imported)} notebook(s) into {root / 'submitted'}")
+    return {"imported": imported, "kept": kept, "skipped": skipped}
+
+
+# ---------------------------------------------------------------------------------------- autograde
+
+
+def _gradebook(root: Path):
+    from nbgrader.api import Gradebook
+
+    from course_utils.nbgrader_course import COURSE_ID
+
+    return Gradebook(f"sqlite:///{Path(root) / 'gradebook.db'}", course_id=COURSE_ID)
+
+
+def _ensure_assignment(root: Path, assignment: str, log) -> None:
+    from nbgrader.api import MissingEntry
+
+    release_dir = root / "release" / assignment
+    needs = not all((release_dir / f"{n}.ipynb").exists() for n in notebook_names(root, assignment))
+    if not needs:
+        if not (root / "gradebook.db").exists():
+            needs = True
+        else:
+            with _gradebook(root) as gb:
+                try:
+                    known = {nb.name for nb in gb.find_assignment(assignment).notebooks}
+                    needs = known != set(notebook_names(root, assignment))
+                except MissingEntry:
+                    needs = True
+    if needs:
+        log(f"generating the student version of {assignment} (puts it in the gradebook)")
+        release(root, assignment)
+
+
+def _record_api(root: Path):
+    """nbgrader's autograde that scores already-executed notebooks from ``executed/`` (no ClearOutput/Execute)."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        DeduplicateIds,
+        IgnorePattern,
+        LimitOutput,
+        OverwriteCells,
+        OverwriteKernelspec,
+        SaveAutoGrades,
+    )
+
+    ensure_venv_on_path()
+    config = course_config(root)
+    config.CourseDirectory.submitted_directory = EXECUTED_DIR
+    config.Autograde.sanitize_preprocessors = [DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
+    config.Autograde.autograde_preprocessors = [IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                                SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    config.Application.log_level = "WARNING"
+    return NbGraderAPI(CourseDirectory(config=config), config=config)
+
+
+def _precheck(root: Path, assignment: str, student: str, notebooks: list[str]) -> dict:
+    """Status records before grading: not submitted / invalid / cells missing / tampering."""
+    import nbformat
+
+    records = {}
+    for notebook in notebooks:
+        record = st.new_record(student, notebook)
+        path = root / "submitted" / student / assignment / f"{notebook}.ipynb"
+        if not path.exists():
+            st.add_flag(record, st.NOT_SUBMITTED, f"no {notebook}.ipynb in the submission")
+        else:
+            nb, problem = load_submission(path)
+            if nb is None:
+                st.add_flag(record, st.INVALID, problem)
+            else:
+                released = nbformat.read(root / "release" / assignment / f"{notebook}.ipynb", as_version=4)
+                found = compare_with_release(nb, released)
+                if found["missing"]:
+                    st.add_flag(record, st.CELLS_MISSING,
+                                f"cells deleted (restored by nbgrader): {', '.join(found['missing'])}")
+                for grade_id, what in found["tampered"]:
+                    st.add_flag(record, st.TAMPERING, f"{grade_id}: {what} (nbgrader restored the original)")
+        record["valid"] = record["status"] not in (st.NOT_SUBMITTED, st.INVALID)
+        records[notebook] = record
+    return records
+
+
+def _timed_out_cells(notebook_text: str) -> list[int]:
+    nb = json.loads(notebook_text)
+    hits = []
+    for index, cell in enumerate(nb.get("cells", [])):
+        for output in cell.get("outputs", []) or []:
+            if output.get("output_type") == "error" and output.get("ename") == "KeyboardInterrupt":
+                hits.append(index)
+    return hits
+
+
+def _failure_flag(result: dict, options: Options):
+    text = f"{result.get('log', '')}\n{result.get('error', '')}"
+    if result.get("wall_timeout"):
+        return st.TIMED_OUT, f"notebook exceeded the wall-clock limit of {options.notebook_timeout:g} s; not graded"
+    if re.search(r"DeadKernel|[Kk]ernel died|kernel.*(dead|restarted)", text):
+        return st.KERNEL_DIED, "the kernel died during execution (os._exit, crash, memory limit?); not graded"
+    if "Timeout" in text or "timed out" in text:
+        return st.TIMED_OUT, "a cell did not stop at the per-cell limit; not graded"
+    last = [line for line in text.strip().splitlines() if line.strip()][-3:]
+    return st.GRADING_ERROR, "nbgrader could not grade it: " + " | ".join(last)[:400]
+
+
+def _suspicious_hint(root, assignment, student, notebook) -> str:
+    """A static hint for the reason text: answer cells that assign attributes of imported modules."""
+    import ast
+
+    import nbformat
+
+    try:
+        nb = nbformat.read(root / "submitted" / student / assignment / f"{notebook}.ipynb", as_version=4)
+    except Exception:  # noqa: BLE001
+        return ""
+    found = []
+    for cell in nb.cells:
+        if not cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+            for target in targets:
+                if isinstance(target, ast.Attribute) and not (
+                        isinstance(target.value, ast.Name) and target.value.id in ("self", "cls")):
+                    found.append(ast.unparse(target))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "setattr":
+                found.append("setattr(...)")
+    return f"{', '.join(sorted(set(found)))} monkeypatched" if found else ""
+
+
+def _record_student(root, assignment, student, records, results, options, log) -> None:
+    """Main process only: put the executed notebooks through nbgrader's scoring, apply verdicts, flag."""
+    executed_dir = root / EXECUTED_DIR / student / assignment
+    if executed_dir.exists():
+        shutil.rmtree(executed_dir)
+    executed_dir.mkdir(parents=True)
+    submitted_dir = root / "submitted" / student / assignment
+    if (submitted_dir / "timestamp.txt").exists():
+        shutil.copy(submitted_dir / "timestamp.txt", executed_dir / "timestamp.txt")
+    any_executed = False
+    for notebook, result in results.items():
+        record = records[notebook]
+        record["seconds"] = round(result.get("seconds", 0.0), 2)
+        if result.get("ok"):
+            (executed_dir / f"{notebook}.ipynb").write_text(result["executed"])
+            any_executed = True
+            record["graded"] = True
+            cells = _timed_out_cells(result["executed"])
+            if cells:
+                limit = options.cell_timeout or course_config(root).Execute.timeout
+                st.add_flag(record, st.TIMED_OUT,
+                            f"cell(s) {', '.join(map(str, cells))} interrupted at the per-cell limit of {limit} s; "
+                            "graded with the cells that ran")
+        else:
+            st.add_flag(record, *_failure_flag(result, options))
+    api = _record_api(root)
+    if any_executed:
+        outcome = api.autograde(assignment, student, force=True, create=True)
+        if not outcome["success"]:
+            for record in records.values():
+                if record.get("graded"):
+                    record["graded"] = False
+                    st.add_flag(record, st.GRADING_ERROR, "nbgrader could not record the executed notebook: "
+                                + (outcome.get("error") or outcome.get("log") or "")[-300:])
+    with _gradebook(root) as gb:
+        gb.update_or_create_student(student)
+        submission = gb.update_or_create_submission(assignment, student)
+        for submitted_nb in submission.notebooks:
+            record = records.get(submitted_nb.name)
+            if record is None:
+                continue
+            if not record.get("graded"):
+                for grade in submitted_nb.grades:
+                    grade.auto_score = None if record["status"] != st.NOT_SUBMITTED else 0.0
+                    grade.needs_manual_grade = record["status"] != st.NOT_SUBMITTED
+                submitted_nb.flagged = record["status"] != st.NOT_SUBMITTED
+                continue
+            verdicts = results.get(submitted_nb.name, {}).get("recheck") or {}
+            if "recheck_error" in results.get(submitted_nb.name, {}):
+                st.add_flag(record, st.GRADING_ERROR, "re-check crashed: "
+                            + results[submitted_nb.name]["recheck_error"].strip().splitlines()[-1])
+            record["recheck"] = verdicts
+            hint = None
+            for grade in submitted_nb.grades:
+                verdict = verdicts.get(grade.name)
+                if verdict is None:
+                    continue
+                points = float(grade.max_score)
+                in_notebook = (grade.auto_score or 0.0) >= points > 0
+                if verdict["pass"] != in_notebook:
+                    grade.auto_score = points if verdict["pass"] else 0.0
+                    submitted_nb.flagged = True
+                    if hint is None:
+                        hint = _suspicious_hint(root, assignment, student, submitted_nb.name)
+                    why = f": {verdict['reason']}" if verdict["reason"] else ""
+                    st.add_flag(record, st.RECHECK_OVERRIDE,
+                                f"{grade.name}: {hint + ': ' if hint else ''}in-notebook "
+                                f"{'pass' if in_notebook else 'fail'}, re-check {'pass' if verdict['pass'] else 'fail'}"
+                                f"{why}"[:600])
+            if st.TAMPERING in record["flags"]:
+                submitted_nb.flagged = True
+        gb.db.commit()
+        for submitted_nb in submission.notebooks:
+            record = records.get(submitted_nb.name)
+            if record is not None and record.get("graded"):
+                if submitted_nb.needs_manual_grade:
+                    st.add_flag(record, st.NEEDS_MANUAL, "some cells need manual grading")
+                record["score"] = float(submitted_nb.score)
+                record["max_score"] = float(submitted_nb.max_score)
+            elif record is not None:
+                record["score"] = None
+                record["max_score"] = float(submitted_nb.max_score)
+    del api
+
+
+class WorkerPool:
+    """``n`` spawned worker processes fed one student at a time; a hung worker is killed and replaced."""
+
+    def __init__(self, n: int):
+        from course_utils.grading.worker import worker_main
+
+        self._ctx = multiprocessing.get_context("spawn")
+        self._target = worker_main
+        self.slots = [self._spawn() for _ in range(max(1, n))]
+
+    def _spawn(self):
+        parent, child = self._ctx.Pipe()
+        process = self._ctx.Process(target=self._target, args=(child,), daemon=True)
+        process.start()
+        child.close()
+        return {"process": process, "conn": parent, "task": None, "deadline": None}
+
+    def _kill(self, slot) -> None:
+        import psutil
+
+        try:
+            proc = psutil.Process(slot["process"].pid)
+            for child in proc.children(recursive=True):
+                child.kill()
+            proc.kill()
+        except psutil.Error:
+            pass
+        slot["process"].join(5)
+
+    def run(self, tasks, hard_limit_s):
+        """Yield ``(task, reply)`` as workers finish; ``reply`` has ``results`` or ``crash``."""
+        pending = list(tasks)
+        while pending or any(s["task"] for s in self.slots):
+            for slot in self.slots:
+                if slot["task"] is None and pending:
+                    slot["task"] = pending.pop(0)
+                    slot["deadline"] = time.monotonic() + hard_limit_s(slot["task"])
+                    slot["conn"].send(slot["task"])
+            busy = [s for s in self.slots if s["task"]]
+            ready = wait([s["conn"] for s in busy], timeout=1.0)
+            for index, slot in enumerate(self.slots):
+                if slot["task"] is None:
+                    continue
+                reply = None
+                if slot["conn"] in ready:
+                    try:
+                        reply = slot["conn"].recv()
+                    except (EOFError, OSError):
+                        reply = {"crash": "worker process died"}
+                elif time.monotonic() > slot["deadline"]:
+                    reply = {"crash": "worker exceeded its hard time limit and was killed", "hard_timeout": True}
+                if reply is None:
+                    continue
+                task, slot["task"] = slot["task"], None
+                if "crash" in reply:
+                    self._kill(slot)
+                    self.slots[index] = self._spawn()
+                yield task, reply
+
+    def close(self) -> None:
+        for slot in self.slots:
+            try:
+                slot["conn"].send(None)
+            except (OSError, BrokenPipeError):
+                pass
+        for slot in self.slots:
+            slot["process"].join(10)
+            if slot["process"].is_alive():
+                self._kill(slot)
+
+
+def _snapshot(root: Path, assignment: str) -> Path:
+    target = root / "grading" / assignment / "gradebook-snapshot.db"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        target.unlink()
+    with sqlite3.connect(root / "gradebook.db") as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
+
+
+def _quiet_sqlalchemy() -> None:
+    """nbgrader's gradebook code triggers harmless SAWarnings on every submission."""
+    try:
+        from sqlalchemy.exc import SAWarning
+
+        warnings.filterwarnings("ignore", category=SAWarning)
+    except ImportError:
+        pass
+
+
+def _resolve_sandbox(mode, log) -> bool:
+    from course_utils.grading import sandbox
+
+    mode = {True: "on", False: "off"}.get(mode, mode)
+    if mode == "off":
+        return False
+    ok = sandbox.available()
+    if mode == "on" and not ok:
+        raise SystemExit("course-grade: --sandbox on, but unshare(CLONE_NEWNET) is not permitted here "
+                         "(run as root or enable unprivileged user namespaces), or use --sandbox off")
+    if not ok:
+        log("note: kernels run without the sandbox (unshare(CLONE_NEWNET) not permitted here)")
+    return ok
+
+
+@contextlib.contextmanager
+def course_lock(root: Path):
+    """One ``course-grade autograde`` per course at a time: the gradebook has exactly one writer."""
+    import fcntl
+
+    path = Path(root) / "grading" / ".lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SystemExit(f"course-grade: another autograde is running on {root} (lock {path})") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def autograde(root: Path, assignment: str, options: Options | None = None, students=None, log=print) -> dict:
+    """Grade every submission of ``assignment`` (or ``students``); return and save the status records."""
+    with course_lock(root):
+        return _autograde(Path(root).resolve(), assignment, options or Options(), students, log)
+
+
+def _autograde(root: Path, assignment: str, options: Options, students, log) -> dict:
+    _quiet_sqlalchemy()
+    ensure_venv_on_path()
+    _ensure_assignment(root, assignment, log)
+    notebooks = notebook_names(root, assignment)
+    submitted = root / "submitted"
+    all_students = sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir()) if submitted.exists() else []
+    students = sorted(students) if students else all_students
+    sandbox = _resolve_sandbox(options.sandbox, log)
+    statuses = st.load_statuses(root, assignment)
+    records = {student: _precheck(root, assignment, student, notebooks) for student in students}
+    with _gradebook(root) as gb:
+        for student in students:
+            gb.update_or_create_student(student)
+    snapshot = _snapshot(root, assignment)
+    tasks = []
+    for student in students:
+        valid = [nb for nb, record in records[student].items() if record["valid"]]
+        tasks.append({
+            "root": str(root), "assignment": assignment, "student": student, "notebooks": valid,
+            "snapshot": str(snapshot), "cell_timeout": options.cell_timeout, "notebook_timeout": options.notebook_timeout,
+            "recheck": options.recheck, "recheck_timeout": options.recheck_timeout, "sandbox": sandbox,
+        })
+    start = time.perf_counter()
+
+    def finish(task, reply):
+        student = task["student"]
+        if "crash" in reply:
+            results = {nb: {"ok": False, "error": reply["crash"], "wall_timeout": bool(reply.get("hard_timeout"))}
+                       for nb in task["notebooks"]}
+        else:
+            results = reply["results"]
+        _record_student(root, assignment, student, records[student], results, options, log)
+        for notebook, record in records[student].items():
+            record.pop("valid", None)
+            statuses[f"{student}/{notebook}"] = record
+            score = "" if record.get("score") is None else f" {record['score']:g}/{record['max_score']:g}"
+            log(f"{student}/{notebook}: {record['status']}{score}")
+        st.save_statuses(root, assignment, statuses)
+
+    to_run = [t for t in tasks if t["notebooks"]]
+    for task in tasks:
+        if not task["notebooks"]:
+            finish(task, {"results": {}})
+    if to_run:
+        pool = WorkerPool(min(options.workers, len(to_run)))
+        try:
+            limit = lambda task: len(task["notebooks"]) * (options.notebook_timeout + options.recheck_timeout + 120)
+            for task, reply in pool.run(to_run, limit):
+                finish(task, reply)
+        finally:
+            pool.close()
+    snapshot.unlink(missing_ok=True)
+    log(f"graded {len(students)} submission(s) of {assignment} in {time.perf_counter() - start:.1f} s "
+        f"with {options.workers} worker(s), sandbox {'on' if sandbox else 'off'}")
+    return statuses
+
+
+# ------------------------------------------------------------------------------ feedback / export
+
+
+def feedback(root: Path, assignment: str, students=None, log=print) -> list[Path]:
+    """nbgrader's feedback HTML for every autograded student (hidden tests cleared by the course config)."""
+    root = Path(root).resolve()
+    _quiet_sqlalchemy()
+    api = nbgrader_api(root)
+    students = students or (sorted(p.name for p in (root / "autograded").iterdir() if (p / assignment).is_dir())
+        if (root / "autograded").exists() else [])
+    made = []
+    for student in students:
+        result = api.generate_feedback(assignment, student, force=True)
+        if not result["success"]:
+            log(f"{student}: feedback failed: {(result.get('error') or '')[-300:]}")
+            continue
+        made.extend(sorted((root / "feedback" / student / assignment).glob("*.html")))
+    log(f"wrote {len(made)} feedback file(s) under {root / 'feedback'}")
+    return made
+
+
+COLUMNS = ["assignment", "student", "notebook", "status", "score", "max_score", "flags", "reasons"]
+
+
+def rows(root: Path, assignment: str) -> list[dict]:
+    """One row per (student, notebook) with its status; score empty when the notebook was not graded."""
+    root = Path(root).resolve()
+    statuses = st.load_statuses(root, assignment)
+    out = []
+    for key in sorted(statuses):
+        record = statuses[key]
+        score = record.get("score")
+        out.append({
+            "assignment": assignment, "student": record["student"], "notebook": record["notebook"],
+            "status": record["status"], "score": "" if score is None else f"{score:g}",
+            "max_score": f"{record.get('max_score', 0):g}", "flags": "; ".join(record["flags"]),
+            "reasons": " | ".join(record["reasons"]),
+        })
+    return out
+
+
+def export(root: Path, assignment: str, out: Path) -> int:
+    table = rows(root, assignment)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(table)
+    Path(out).write_text(buffer.getvalue())
+    return len(table)
+
+
+def summary(root: Path, assignment: str) -> str:
+    table = rows(root, assignment)
+    if not table:
+        return f"{assignment}: nothing graded yet (run: course-grade autograde {assignment})"
+    counts = {}
+    for row in table:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    scored = [float(r["score"]) for r in table if r["score"] != ""]
+    lines = [f"{assignment}: {len(table)} notebook(s)"]
+    lines += [f"  {status:<24}{counts[status]}" for status in st.SEVERITY if status in counts]
+    if scored:
+        lines.append(f"  mean score of graded notebooks: {sum(scored) / len(scored):.2f} / {table[0]['max_score']}")
+    problems = [r for r in table if r["status"] != st.GRADED]
+    if problems:
+        lines.append("needs a look:")
+        for r in problems:
+            score = r["score"] if r["score"] != "" else "-"
+            lines.append(f"  {r['student']}/{r['notebook']}: {r['status']} (score {score}) {r['reasons']}"[:400])
+    return "\n".join(lines)
+
+
+def default_root() -> Path:
+    return COURSE_ROOT

@@ -1,0 +1,144 @@
+"""Worker side of the pipeline: execute one student's notebooks with nbgrader in a scratch course, re-check.
+
+A worker never writes the course's gradebook: each notebook is autograded in a throw-away copy of the
+course (source + a snapshot of the gradebook), the executed notebook is sent back to the main process,
+which records it (see :mod:`course_utils.grading.pipeline`). Student code runs only in nbgrader's kernel
+and in the re-check subprocess, both children of the worker.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+import time
+import traceback
+from pathlib import Path
+
+
+def kill_children(spare: str = "course_utils.grading._recheck_child") -> None:
+    """Kill every descendant of this process (the kernels) except the re-check child."""
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if spare and spare in " ".join(child.cmdline()):
+                continue
+            child.kill()
+        except psutil.Error:
+            pass
+
+
+def _api(course: Path, task: dict):
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    from course_utils.nbgrader_course import course_config, ensure_venv_on_path
+
+    ensure_venv_on_path()
+    config = course_config(course)
+    if task.get("cell_timeout"):
+        config.Execute.timeout = int(task["cell_timeout"])
+    if task.get("sandbox"):
+        config.Execute.kernel_manager_class = "course_utils.grading.kernel.SandboxKernelManager"
+    config.Application.log_level = "WARNING"
+    return NbGraderAPI(CourseDirectory(config=config), config=config)
+
+
+def execute_notebook(task: dict, notebook: str) -> dict:
+    """nbgrader autograde of one notebook in a scratch course: ``{"ok", "log", "executed", "wall_timeout", "seconds"}``."""
+    root, assignment, student = Path(task["root"]), task["assignment"], task["student"]
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="course-grade-") as scratch:
+        course = Path(scratch) / "course"
+        shutil.copytree(root / "source" / assignment, course / "source" / assignment)
+        shutil.copy(task["snapshot"], course / "gradebook.db")
+        submitted = root / "submitted" / student / assignment
+        target = course / "submitted" / student / assignment
+        target.mkdir(parents=True)
+        shutil.copy(submitted / f"{notebook}.ipynb", target / f"{notebook}.ipynb")
+        if (submitted / "timestamp.txt").exists():
+            shutil.copy(submitted / "timestamp.txt", target / "timestamp.txt")
+        api = _api(course, task)
+        fired = threading.Event()
+
+        def watchdog():
+            fired.set()
+            kill_children()
+
+        timer = threading.Timer(float(task["notebook_timeout"]), watchdog)
+        timer.daemon = True
+        timer.start()
+        try:
+            result = api.autograde(assignment, student, force=True, create=True)
+        finally:
+            timer.cancel()
+        executed = course / "autograded" / student / assignment / f"{notebook}.ipynb"
+        text = executed.read_text() if result["success"] and executed.exists() else None
+    return {"ok": bool(result["success"]) and text is not None, "log": result.get("log") or "",
+            "error": result.get("error") or "", "executed": text, "wall_timeout": fired.is_set(),
+            "seconds": time.perf_counter() - start}
+
+
+def recheck(task: dict, notebook: str) -> dict:
+    import nbformat
+
+    from course_utils.grading.recheck import recheck_notebook
+
+    root, assignment, student = Path(task["root"]), task["assignment"], task["student"]
+    source = nbformat.read(root / "source" / assignment / f"{notebook}.ipynb", as_version=4)
+    submission = nbformat.read(root / "submitted" / student / assignment / f"{notebook}.ipynb", as_version=4)
+    return recheck_notebook(source, submission, timeout_s=task["recheck_timeout"])
+
+
+def grade_student(task: dict) -> dict:
+    """Execute and re-check every valid notebook of ``task["student"]``: ``{notebook: result}``.
+
+    The re-check (its own subprocess) runs in a thread while nbgrader executes the notebook, so the two
+    use two cores even with one worker.
+    """
+    results = {}
+    for notebook in task["notebooks"]:
+        checked = {}
+
+        def run_recheck(notebook=notebook, checked=checked):
+            try:
+                checked["recheck"] = recheck(task, notebook)
+            except Exception:  # noqa: BLE001
+                checked["recheck_error"] = traceback.format_exc()[-2000:]
+
+        thread = threading.Thread(target=run_recheck, daemon=True) if task.get("recheck", True) else None
+        if thread:
+            thread.start()
+        try:
+            result = execute_notebook(task, notebook)
+        except Exception:  # noqa: BLE001 - report, never crash the batch
+            result = {"ok": False, "log": "", "error": traceback.format_exc()[-2000:], "executed": None,
+                      "wall_timeout": False, "seconds": 0.0}
+        if thread:
+            thread.join()
+            result.update(checked)
+        results[notebook] = result
+    return results
+
+
+def worker_main(conn) -> None:
+    """Loop of a worker process: receive a task, send back ``grade_student(task)``; ``None`` stops."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    from course_utils.grading.pipeline import _quiet_sqlalchemy
+
+    _quiet_sqlalchemy()
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            break
+        if task is None:
+            break
+        try:
+            conn.send({"student": task["student"], "results": grade_student(task)})
+        except Exception:  # noqa: BLE001
+            conn.send({"student": task["student"], "crash": traceback.format_exc()[-2000:]})

@@ -1,0 +1,411 @@
+"""``course-grade`` on a corpus of good and bad submissions of week3_3_softmax.
+
+The corpus is made here from the real assignment by editing notebook JSON: the solution, the untouched
+student version, a partly correct one, an infinite loop, ``os._exit``, invalid JSON, a deleted test cell,
+an edited test cell, a monkeypatched ``np.isclose``/``np.allclose`` with a wrong answer, and calls into
+the reference kernels (plain, and hidden from the profiler-based guard).
+
+To keep the module fast, the temp course's copy of the assignment stops after its last test cell (the
+training experiments after it are not graded); everything else is the real notebook. The corpus is graded
+once serially, then a copy of the graded course once more with two workers (one module-scoped fixture,
+shared by pytest-xdist workers through a file lock); the tests assert on those results.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+import os
+import shutil
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from course_utils.grading import cli, pipeline
+from course_utils.grading import status as st
+from course_utils.grading.recheck import decode
+from tests.notebook_tools import SOURCE, make_course
+
+pytestmark = pytest.mark.slow
+
+A = "week3_3_softmax"
+NB = "softmax_regression"
+OPTIONS = ["--cell-timeout", "5", "--notebook-timeout", "90", "--recheck-timeout", "20"]
+
+
+def _meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _cell(nb: dict, grade_id: str) -> dict:
+    return next(c for c in nb["cells"] if _meta(c).get("grade_id") == grade_id)
+
+
+def _text(cell: dict) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _set(nb: dict, grade_id: str, source: str) -> dict:
+    _cell(nb, grade_id)["source"] = source
+    return nb
+
+
+def _trim_source(root) -> None:
+    """Drop the cells after the last test cell (ungraded training experiments) from the temp course."""
+    path = root / "source" / A / f"{NB}.ipynb"
+    nb = json.loads(path.read_text())
+    last = max(i for i, c in enumerate(nb["cells"]) if _meta(c).get("grade"))
+    nb["cells"] = nb["cells"][: last + 1]
+    path.write_text(json.dumps(nb, indent=1))
+
+
+PROBE = (
+    "import os as _os, resource as _resource\n"
+    "print('PROBE', _os.readlink('/proc/self/ns/net'), _resource.getrlimit(_resource.RLIMIT_AS)[0])\n"
+)
+
+
+def _corpus(root) -> dict:
+    """``{student: notebook text}``, all made from the release and the source of the temp course."""
+    release = json.loads((root / "release" / A / f"{NB}.ipynb").read_text())
+    source = json.loads((root / "source" / A / f"{NB}.ipynb").read_text())
+    solution = copy.deepcopy(release)
+    for cell in source["cells"]:
+        if _meta(cell).get("solution"):
+            _cell(solution, _meta(cell)["grade_id"])["source"] = cell["source"]
+
+    def variant(base, **cells):
+        nb = copy.deepcopy(base)
+        for grade_id, code in cells.items():
+            _set(nb, grade_id, code)
+        return nb
+
+    uniform = "def softmax(Z):\n    return np.ones_like(Z) / Z.shape[0]\n"
+    notebooks = {
+        "solution": solution,
+        "blank": release,
+        "partial": variant(release, softmax=PROBE + _text(_cell(solution, "softmax"))),
+        "loop": variant(solution, softmax="def softmax(Z):\n    while True:\n        pass\n"),
+        "exit": variant(solution, softmax="import os\nos._exit(1)\n"),
+        "deleted": variant(solution),
+        "tampered": variant(solution, softmax_backward_dz="def softmax_backward_dz(AL, Y):\n    return AL\n",
+                            test_softmax_backward_dz="print('all good')\n"),
+        "patched": variant(solution, softmax="np.isclose = lambda *a, **k: True\n"
+                                             "np.allclose = lambda *a, **k: True\n" + uniform),
+        "reference": variant(solution, softmax="def softmax(Z):\n    return activations.softmax(Z)\n"),
+        "sneaky": variant(solution, cross_entropy_cost=(
+            "import sys\n\ndef cross_entropy_cost(AL, Y):\n    sys.setprofile(None)  # blind the guard\n"
+            "    return costs.softmax_cross_entropy(AL, Y)\n")),
+    }
+    notebooks["deleted"]["cells"].remove(_cell(notebooks["deleted"], "test_cross_entropy_cost"))
+    texts = {student: json.dumps(nb, indent=1) for student, nb in notebooks.items()}
+    texts["invalid"] = texts["solution"][: len(texts["solution"]) // 2]  # truncated upload
+    return texts
+
+
+def _gradebook_scores(root) -> dict:
+    """``{"<student>/<grade cell>": [auto_score, manual_score, needs_manual_grade]}`` straight from SQLite."""
+    with sqlite3.connect(root / "gradebook.db") as db:
+        rows = db.execute(
+            "SELECT student.id, base_cell.name, grade.auto_score, grade.manual_score, grade.needs_manual_grade "
+            "FROM grade JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id "
+            "JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id "
+            "JOIN student ON submitted_assignment.student_id = student.id "
+            "JOIN base_cell ON grade.cell_id = base_cell.id").fetchall()
+    return {f"{student}/{cell}": [auto, manual, bool(needs)] for student, cell, auto, manual, needs in rows}
+
+
+def _csv(root, out) -> dict:
+    assert cli.main(["--course", str(root), "export", A, "--out", str(out)]) == 0
+    with out.open() as handle:
+        return {row["student"]: row for row in csv.DictReader(handle)}
+
+
+def _results(root, out) -> dict:
+    return {"statuses": st.load_statuses(root, A), "scores": _gradebook_scores(root), "csv": _csv(root, out)}
+
+
+REGRADED = ["solution", "blank", "loop", "exit", "tampered", "patched", "sneaky"]
+
+
+def _grade_corpus(base) -> dict:
+    """Grade the corpus serially, then grade a copy of the graded course again with two workers."""
+    root = make_course(base, A)
+    _trim_source(root)
+    assert cli.main(["--course", str(root), "release", A]) == 0
+    inbox = base / "inbox"
+    corpus = _corpus(root)
+    for student, text in corpus.items():
+        (inbox / student).mkdir(parents=True)
+        (inbox / student / f"{NB}.ipynb").write_text(text)
+    assert cli.main(["--course", str(root), "import", A, str(inbox)]) == 0
+    assert cli.main(["--course", str(root), "autograde", A, "--workers", "1", *OPTIONS]) == 0
+    first = _results(root, base / "first.csv")
+    again = base / "again" / "course"
+    shutil.copytree(root, again)
+    students = [arg for student in REGRADED for arg in ("--student", student)]
+    assert cli.main(["--course", str(again), "autograde", A, "--workers", "2", *students, *OPTIONS]) == 0
+    second = _results(again, base / "second.csv")
+    return {"root": str(root), "inbox": str(inbox), "corpus": corpus, "first": first, "second": second}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """The graded corpus, made once per test run: under pytest-xdist the workers share it (file lock)."""
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    base, results = shared / "grading-corpus", shared / "grading-corpus.json"
+    with open(shared / "grading-corpus.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not results.exists():
+            base.mkdir()
+            results.write_text(json.dumps(_grade_corpus(base)))
+        data = json.loads(results.read_text())
+    data["root"], data["inbox"] = Path(data["root"]), Path(data["inbox"])
+    return data
+
+
+def _row(graded, student):
+    return graded["first"]["csv"][student]
+
+
+def _record(graded, student):
+    return graded["first"]["statuses"][f"{student}/{NB}"]
+
+
+# ------------------------------------------------------------------------------------------ outcomes
+
+
+def test_solution_gets_full_marks(graded):
+    row = _row(graded, "solution")
+    assert (row["status"], row["score"], row["max_score"]) == ("graded", "5", "5")
+    assert all(v["pass"] for v in _record(graded, "solution")["recheck"].values())
+
+
+def test_untouched_student_version_gets_zero(graded):
+    row = _row(graded, "blank")
+    assert (row["status"], row["score"]) == ("graded", "0")
+
+
+def test_partly_correct_gets_partial_marks(graded):
+    row = _row(graded, "partial")
+    assert (row["status"], row["score"]) == ("graded", "2")
+
+
+def test_kernels_run_in_the_sandbox_when_available(graded):
+    from course_utils.grading import sandbox
+
+    if not sandbox.available():
+        pytest.skip("unshare(CLONE_NEWNET) is not permitted here: kernels run without the sandbox")
+    text = (graded["root"] / "autograded" / "partial" / A / f"{NB}.ipynb").read_text()
+    probe = next(line for line in json.loads(text)["cells"] if "PROBE" in "".join(line.get("source", "")))
+    printed = "".join("".join(out.get("text", "")) for out in probe["outputs"])
+    _, netns, address_space = printed.split()
+    assert netns != os.readlink("/proc/self/ns/net")  # an empty network namespace of its own
+    assert int(address_space) > 0  # and an address-space limit (-1 would be unlimited)
+
+
+def test_infinite_loop_times_out_and_the_batch_continues(graded):
+    row = _row(graded, "loop")
+    assert row["status"] == st.TIMED_OUT
+    assert row["score"] == "3"  # softmax (2 points) lost, the other exercises still count
+    assert "per-cell limit of 5 s" in row["reasons"]
+
+
+def test_os_exit_is_kernel_died_without_a_score(graded):
+    row = _row(graded, "exit")
+    assert row["status"] == st.KERNEL_DIED
+    assert row["score"] == ""
+    scores = graded["first"]["scores"]
+    assert all(scores[f"exit/{cell}"][2] for cell in ("test_softmax", "test_softmax_backward_dz"))  # needs a look
+
+
+def test_invalid_json_is_reported_not_crashed(graded):
+    row = _row(graded, "invalid")
+    assert row["status"] == st.INVALID
+    assert row["score"] == ""
+    assert "not valid JSON" in row["reasons"]
+
+
+def test_deleted_test_cell_is_restored_and_graded(graded):
+    row = _row(graded, "deleted")
+    assert (row["status"], row["score"]) == (st.CELLS_MISSING, "5")
+    assert "test_cross_entropy_cost" in row["reasons"]
+
+
+def test_edited_test_cell_is_tampering(graded):
+    row = _row(graded, "tampered")
+    assert row["status"] == st.TAMPERING
+    assert row["score"] == "3"  # nbgrader restored the test cell: the wrong dZ loses its 2 points
+    assert "test_softmax_backward_dz: locked cell edited" in row["reasons"]
+
+
+def test_monkeypatched_isclose_loses_to_the_recheck(graded):
+    row = _row(graded, "patched")
+    assert row["status"] == st.RECHECK_OVERRIDE
+    assert row["score"] == "3"
+    assert "np.isclose" in row["reasons"] and "in-notebook pass, re-check fail" in row["reasons"]
+    assert graded["first"]["scores"]["patched/test_softmax"][0] == 0
+
+
+def test_reference_kernel_call_scores_zero_with_a_reason(graded):
+    row = _row(graded, "reference")
+    assert row["score"] == "3"
+    verdict = _record(graded, "reference")["recheck"]["test_softmax"]
+    assert not verdict["pass"] and "reference solution" in verdict["reason"]
+
+
+def test_reference_call_hidden_from_the_guard_is_caught_by_the_stubs(graded):
+    row = _row(graded, "sneaky")
+    assert row["status"] == st.RECHECK_OVERRIDE and row["score"] == "4"
+    assert "course_utils.costs.softmax_cross_entropy" in row["reasons"]
+
+
+def test_failed_notebooks_never_read_as_plain_zero(graded):
+    for row in graded["first"]["csv"].values():
+        if row["score"] == "0":
+            assert row["status"] == "graded"
+        if row["status"] in (st.INVALID, st.KERNEL_DIED):
+            assert row["score"] == ""
+
+
+def test_summary_names_the_problems(graded):
+    text = pipeline.summary(graded["root"], A)
+    for student in ("loop", "exit", "invalid", "deleted", "tampered", "patched", "sneaky"):
+        assert f"{student}/{NB}" in text
+    assert "solution/" not in text
+
+
+def test_grading_again_with_two_workers_gives_identical_results(graded):
+    first, second = graded["first"], graded["second"]
+    assert second["scores"] == first["scores"]
+    assert second["csv"] == first["csv"]
+
+    def strip(statuses):
+        return {key: {f: v for f, v in record.items() if f != "seconds"} for key, record in statuses.items()}
+
+    assert strip(second["statuses"]) == strip(first["statuses"])
+
+
+def test_feedback_hides_hidden_tests(graded):
+    root = graded["root"]
+    made = pipeline.feedback(root, A, students=["solution"], log=lambda *_: None)
+    assert made == [root / "feedback" / "solution" / A / f"{NB}.html"]
+    html = made[0].read_text()
+    assert '>check</span>' in html  # the visible tests are there (pygments-highlighted)...
+    assert '>hidden</span>' not in html and "HIDDEN TESTS" not in html  # ...the hidden ones are not
+
+
+# ------------------------------------------------------------------------------------------- import
+
+
+def test_import_never_touches_originals_or_overwrites(graded, tmp_path):
+    root, inbox = graded["root"], graded["inbox"]
+    before = {p: p.read_bytes() for p in inbox.rglob("*") if p.is_file()}
+    changed = tmp_path / "inbox" / "solution"
+    changed.mkdir(parents=True)
+    (changed / f"{NB}.ipynb").write_text(graded["corpus"]["blank"])
+    assert cli.main(["--course", str(root), "import", A, str(tmp_path / "inbox")]) == 1  # kept, reported
+    assert (root / "submitted" / "solution" / A / f"{NB}.ipynb").read_text() == graded["corpus"]["solution"]
+    assert {p: p.read_bytes() for p in inbox.rglob("*") if p.is_file()} == before
+
+
+def test_import_lms_zip(tmp_path):
+    root = make_course(tmp_path, A)
+    (root / "release").mkdir()
+    archive = tmp_path / "submissions.zip"
+    text = (SOURCE / A / f"{NB}.ipynb").read_text()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(f"alice_12345_67890_{NB}.ipynb", text)
+        zf.writestr(f"bob_late_99_{NB}-1.ipynb", text)
+        zf.writestr(f"bob_late_98_{NB}.ipynb", "an older upload, superseded by -1")
+        zf.writestr("carol_notes.txt", "x")
+        zf.writestr(f"__MACOSX/._alice_1_{NB}.ipynb", "junk")
+    size = archive.stat().st_size
+    report = pipeline.import_submissions(root, A, archive, log=lambda *_: None)
+    assert sorted(report["imported"]) == [f"alice/{NB}", f"bob/{NB}"]
+    assert (root / "submitted" / "alice" / A / f"{NB}.ipynb").read_text() == text
+    assert (root / "submitted" / "bob" / A / f"{NB}.ipynb").read_text() == text
+    assert archive.stat().st_size == size
+    shutil.rmtree(root)
+
+
+def test_decode_refuses_object_arrays():
+    with pytest.raises(ValueError):
+        decode({"__ndarray__": [1], "dtype": "|O", "shape": [1]})
+    assert decode({"__dict__": {"a": [1.0, {"__ndarray__": [[1, 2]], "dtype": "<i8", "shape": [1, 2]}]}})["a"][1].shape == (1, 2)
+
+
+def test_loop_that_ignores_interrupts_hits_the_wall_clock_limit(tmp_path):
+    """A loop that swallows KeyboardInterrupt, with a long per-cell limit: the pipeline's watchdog ends it."""
+    root = make_course(tmp_path, A)
+    _trim_source(root)
+    pipeline.release(root, A)
+    nb = json.loads((root / "release" / A / f"{NB}.ipynb").read_text())
+    _set(nb, "softmax", "import time\n\ndef softmax(Z):\n    while True:\n        try:\n            time.sleep(0.1)\n"
+                        "        except KeyboardInterrupt:\n            pass\n")
+    folder = root / "submitted" / "stubborn" / A
+    folder.mkdir(parents=True)
+    (folder / f"{NB}.ipynb").write_text(json.dumps(nb))
+    options = pipeline.Options(cell_timeout=120, notebook_timeout=8, recheck_timeout=10)
+    record = pipeline.autograde(root, A, options, log=lambda *_: None)[f"stubborn/{NB}"]
+    assert record["status"] == st.TIMED_OUT
+    assert record["score"] is None and "wall-clock limit of 8 s" in " ".join(record["reasons"])
+
+
+def test_recheck_runs_helper_functions_the_student_added_but_not_their_experiments():
+    import nbformat
+
+    from course_utils.grading.recheck import recheck_notebook
+
+    source = nbformat.read(SOURCE / A / f"{NB}.ipynb", as_version=4)
+    submission = copy.deepcopy(source)
+    index = next(i for i, c in enumerate(submission.cells) if _meta(c).get("grade_id") == "softmax")
+    submission.cells[index].source = "def softmax(Z):\n    return _stable_softmax(Z)\n"
+    submission.cells.insert(index, nbformat.v4.new_code_cell(
+        "def _stable_softmax(Z):\n    E = np.exp(Z - Z.max(axis=0, keepdims=True))\n    return E / E.sum(axis=0, keepdims=True)\n"
+        "\nwhile True:  # an experiment left running: not part of the re-check\n    pass\n"))
+    verdicts = recheck_notebook(source, submission, timeout_s=30)
+    assert verdicts["test_softmax"] == {"pass": True, "reason": ""}
+
+
+def test_status_order_and_single_writer_lock(tmp_path):
+    assert st.primary_status([]) == st.GRADED
+    assert st.primary_status([st.CELLS_MISSING, st.TAMPERING, st.TIMED_OUT]) == st.TIMED_OUT
+    record = st.new_record("s", NB)
+    st.add_flag(record, st.RECHECK_OVERRIDE, "why")
+    st.add_flag(record, st.NEEDS_MANUAL)
+    assert (record["status"], record["reasons"]) == (st.RECHECK_OVERRIDE, ["why"])
+    with pipeline.course_lock(tmp_path), pytest.raises(SystemExit, match="another autograde"), \
+            pipeline.course_lock(tmp_path):
+        pass
+    with pipeline.course_lock(tmp_path):  # released
+        pass
+
+
+@pytest.mark.parametrize("assignment", sorted(p.name for p in SOURCE.iterdir() if p.is_dir()))
+def test_recheck_agrees_with_every_assignment(assignment):
+    """No false alarms: every solution passes the re-check, every untouched student version fails it."""
+    import importlib.util
+
+    import nbformat
+
+    from course_utils.grading.recheck import recheck_notebook
+
+    if "tensorflow" in assignment and importlib.util.find_spec("tensorflow") is None:
+        pytest.skip("TensorFlow is not installed (optional extra)")
+    for path in sorted((SOURCE / assignment).glob("*.ipynb")):
+        source = nbformat.read(path, as_version=4)
+        released = path.parent.parent.parent / "release" / assignment / path.name
+        if not released.exists():
+            pytest.skip(f"{assignment} has no student version yet")
+        blank = nbformat.read(released, as_version=4)
+        solution_verdicts = recheck_notebook(source, source, timeout_s=120)
+        assert solution_verdicts and all(v["pass"] for v in solution_verdicts.values()), solution_verdicts
+        assert not any(v["pass"] for v in recheck_notebook(source, blank, timeout_s=120).values())
