@@ -182,5 +182,91 @@ def main(spec_path: str, out_path: str) -> None:
         handle.write(text)
 
 
+def _warm_imports(preamble: str) -> None:
+    """Run only the import statements of the instructor's preamble (never student code), so that forked
+    children find numpy, matplotlib, course_utils... already imported."""
+    import ast
+
+    try:
+        tree = ast.parse(preamble)
+    except SyntaxError:
+        return
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            try:
+                exec(compile(ast.Module(body=[node], type_ignores=[]), "<warm-up>", "exec"), {"__name__": "__warm__"})  # noqa: S102
+            except Exception:  # noqa: BLE001, S112 - the child will report it
+                continue
+
+
+def _child(request: dict) -> None:
+    """In the forked child: own session, no inherited descriptors, limits, then :func:`main`. Never returns."""
+    from course_utils.grading.sandbox import apply_limits, unshare_network
+
+    code = 1
+    try:
+        os.setsid()
+        work = request["work"]
+        devnull = os.open(os.devnull, os.O_RDWR)
+        err = os.open(os.path.join(work, "stderr.txt"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(devnull, 0)
+        os.dup2(devnull, 1)
+        os.dup2(err, 2)
+        os.closerange(3, 4096)
+        os.chdir(work)
+        os.environ["HOME"] = work
+        if request.get("network", "try") != "keep":
+            unshare_network()
+        apply_limits(request["cpu"], request["memory_mb"], request["fsize_mb"], request.get("nofile", 256))
+        main(request["spec"], request["out"])
+        code = 0
+    except BaseException:  # noqa: BLE001
+        import traceback
+
+        try:
+            os.write(2, traceback.format_exc()[-2000:].encode())
+        except OSError:
+            pass
+    finally:
+        os._exit(code)
+
+
+def serve() -> None:
+    """Fork server (``python -I -m course_utils.grading._recheck_child --serve``), one per grading worker.
+
+    Reads one JSON request per line on stdin (``spec``, ``out``, ``work``, ``preamble``, limits), imports
+    what the instructor's preamble imports (once per preamble), forks a child that applies the limits and
+    runs :func:`main`, and answers ``{"pid": N}`` then ``{"exit": status}`` on stdout. The server itself
+    never runs student code; every re-check gets a fresh child (copy-on-write of this warm process), so
+    nothing one submission does reaches another. EOF on stdin ends the server.
+    """
+    import numpy  # noqa: F401
+
+    from course_utils.checks import all_exercises
+    from course_utils.grading import sandbox  # noqa: F401
+
+    all_exercises()  # imports every check module and the reference modules they use
+    warmed = set()
+    for line in sys.stdin:
+        request = json.loads(line)
+        preamble = request.get("preamble", "")
+        if preamble not in warmed:
+            _warm_imports(preamble)
+            warmed.add(preamble)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            _child(request)
+        sys.stdout.write(json.dumps({"pid": pid}) + "\n")
+        sys.stdout.flush()
+        _, status = os.waitpid(pid, 0)
+        sys.stdout.write(json.dumps({"exit": os.waitstatus_to_exitcode(status)}) + "\n")
+        sys.stdout.flush()
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+    else:
+        main(sys.argv[1], sys.argv[2])

@@ -177,6 +177,43 @@ def _ensure_assignment(root: Path, assignment: str, log) -> None:
         release(root, assignment)
 
 
+class _SchemaCache:
+    """Stands in for the ``jsonschema`` module inside ``nbgrader.nbgraderformat.common`` (main process only).
+
+    nbgrader's ``CheckCellMetadata`` calls ``jsonschema.validate(cell_metadata, schema)`` for every cell,
+    which re-validates the (constant) schema itself each time - most of the cost of recording a notebook.
+    This does the same validation (same validator class, same ``best_match`` error) with the schema
+    checked once.
+    """
+
+    def __init__(self, module):
+        self._module = module
+        self._validators = {}
+
+    def validate(self, instance, schema, cls=None, *args, **kwargs):
+        if args or kwargs:
+            return self._module.validate(instance, schema, cls, *args, **kwargs)
+        key = (json.dumps(schema, sort_keys=True), cls)
+        validator = self._validators.get(key)
+        if validator is None:
+            kind = cls or self._module.validators.validator_for(schema)
+            kind.check_schema(schema)
+            validator = self._validators[key] = kind(schema)
+        error = self._module.exceptions.best_match(validator.iter_errors(instance))
+        if error is not None:
+            raise error
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+
+def _cache_metadata_schema() -> None:
+    from nbgrader.nbgraderformat import common
+
+    if not isinstance(common.jsonschema, _SchemaCache):
+        common.jsonschema = _SchemaCache(common.jsonschema)
+
+
 def _record_api(root: Path):
     """nbgrader's autograde that scores already-executed notebooks from ``executed/`` (no ClearOutput/Execute)."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
@@ -194,6 +231,7 @@ def _record_api(root: Path):
     )
 
     ensure_venv_on_path()
+    _cache_metadata_schema()
     config = course_config(root)
     config.CourseDirectory.submitted_directory = EXECUTED_DIR
     config.Autograde.sanitize_preprocessors = [DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
@@ -281,7 +319,7 @@ def _suspicious_hint(root, assignment, student, notebook) -> str:
     return f"{', '.join(sorted(set(found)))} monkeypatched" if found else ""
 
 
-def _record_student(root, assignment, student, records, results, options, log) -> None:
+def _record_student(root, assignment, student, records, results, options, log, api=None) -> None:
     """Main process only: put the executed notebooks through nbgrader's scoring, apply verdicts, flag."""
     executed_dir = root / EXECUTED_DIR / student / assignment
     if executed_dir.exists():
@@ -306,7 +344,7 @@ def _record_student(root, assignment, student, records, results, options, log) -
                             "graded with the cells that ran")
         else:
             st.add_flag(record, *_failure_flag(result, options))
-    api = _record_api(root)
+    api = api or _record_api(root)
     if any_executed:
         outcome = api.autograde(assignment, student, force=True, create=True)
         if not outcome["success"]:
@@ -363,25 +401,31 @@ def _record_student(root, assignment, student, records, results, options, log) -
             elif record is not None:
                 record["score"] = None
                 record["max_score"] = float(submitted_nb.max_score)
-    del api
 
 
 class WorkerPool:
-    """``n`` spawned worker processes fed one student at a time; a hung worker is killed and replaced."""
+    """``n`` spawned worker processes fed students; a hung worker is killed and replaced.
 
-    def __init__(self, n: int):
+    Each worker holds up to ``depth`` students (one executing, the others queued in its pipe), so it
+    starts the next student as soon as it sends a result, while the main process is still recording
+    the previous one. Workers live for the whole batch (their imports stay warm).
+    """
+
+    def __init__(self, n: int, depth: int = 2, recheck: bool = True):
         from course_utils.grading.worker import worker_main
 
         self._ctx = multiprocessing.get_context("spawn")
         self._target = worker_main
+        self._recheck = recheck
+        self.depth = max(1, depth)
         self.slots = [self._spawn() for _ in range(max(1, n))]
 
     def _spawn(self):
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=self._target, args=(child,), daemon=True)
+        process = self._ctx.Process(target=self._target, args=(child, self._recheck), daemon=True)
         process.start()
         child.close()
-        return {"process": process, "conn": parent, "task": None, "deadline": None}
+        return {"process": process, "conn": parent, "tasks": [], "deadline": None}
 
     def _kill(self, slot) -> None:
         import psutil
@@ -398,16 +442,23 @@ class WorkerPool:
     def run(self, tasks, hard_limit_s):
         """Yield ``(task, reply)`` as workers finish; ``reply`` has ``results`` or ``crash``."""
         pending = list(tasks)
-        while pending or any(s["task"] for s in self.slots):
+
+        def feed(slot):
+            while pending and len(slot["tasks"]) < self.depth:
+                task = pending.pop(0)
+                if not slot["tasks"]:
+                    slot["deadline"] = time.monotonic() + hard_limit_s(task)
+                slot["tasks"].append(task)
+                slot["conn"].send(task)
+
+        while pending or any(s["tasks"] for s in self.slots):
             for slot in self.slots:
-                if slot["task"] is None and pending:
-                    slot["task"] = pending.pop(0)
-                    slot["deadline"] = time.monotonic() + hard_limit_s(slot["task"])
-                    slot["conn"].send(slot["task"])
-            busy = [s for s in self.slots if s["task"]]
+                feed(slot)
+            busy = [s for s in self.slots if s["tasks"]]
             ready = wait([s["conn"] for s in busy], timeout=1.0)
+            done = []
             for index, slot in enumerate(self.slots):
-                if slot["task"] is None:
+                if not slot["tasks"]:
                     continue
                 reply = None
                 if slot["conn"] in ready:
@@ -419,11 +470,17 @@ class WorkerPool:
                     reply = {"crash": "worker exceeded its hard time limit and was killed", "hard_timeout": True}
                 if reply is None:
                     continue
-                task, slot["task"] = slot["task"], None
+                task = slot["tasks"].pop(0)
                 if "crash" in reply:
                     self._kill(slot)
-                    self.slots[index] = self._spawn()
-                yield task, reply
+                    queued = slot["tasks"]
+                    slot = self.slots[index] = self._spawn()
+                    pending[:0] = queued  # the queued students go to the new process
+                if slot["tasks"]:
+                    slot["deadline"] = time.monotonic() + hard_limit_s(slot["tasks"][0])
+                feed(slot)  # keep the worker busy while the main process records this result
+                done.append((task, reply))
+            yield from done
 
     def close(self) -> None:
         for slot in self.slots:
@@ -504,49 +561,52 @@ def _autograde(root: Path, assignment: str, options: Options, students, log) -> 
     submitted = root / "submitted"
     all_students = sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir()) if submitted.exists() else []
     students = sorted(students) if students else all_students
-    sandbox = _resolve_sandbox(options.sandbox, log)
-    statuses = st.load_statuses(root, assignment)
-    records = {student: _precheck(root, assignment, student, notebooks) for student in students}
-    with _gradebook(root) as gb:
-        for student in students:
-            gb.update_or_create_student(student)
-    snapshot = _snapshot(root, assignment)
-    tasks = []
-    for student in students:
-        valid = [nb for nb, record in records[student].items() if record["valid"]]
-        tasks.append({
-            "root": str(root), "assignment": assignment, "student": student, "notebooks": valid,
-            "snapshot": str(snapshot), "cell_timeout": options.cell_timeout, "notebook_timeout": options.notebook_timeout,
-            "recheck": options.recheck, "recheck_timeout": options.recheck_timeout, "sandbox": sandbox,
-        })
     start = time.perf_counter()
+    # the workers start now and import nbgrader (and their re-check servers) while this process pre-checks
+    pool = WorkerPool(min(options.workers, len(students)), recheck=options.recheck) if students else None
+    try:
+        sandbox = _resolve_sandbox(options.sandbox, log)
+        statuses = st.load_statuses(root, assignment)
+        records = {student: _precheck(root, assignment, student, notebooks) for student in students}
+        with _gradebook(root) as gb:
+            for student in students:
+                gb.update_or_create_student(student)
+        snapshot = _snapshot(root, assignment)
+        tasks = []
+        for student in students:
+            valid = [nb for nb, record in records[student].items() if record["valid"]]
+            tasks.append({
+                "root": str(root), "assignment": assignment, "student": student, "notebooks": valid,
+                "snapshot": str(snapshot), "cell_timeout": options.cell_timeout, "notebook_timeout": options.notebook_timeout,
+                "recheck": options.recheck, "recheck_timeout": options.recheck_timeout, "sandbox": sandbox,
+            })
+        record_api = _record_api(root)  # one for the batch
 
-    def finish(task, reply):
-        student = task["student"]
-        if "crash" in reply:
-            results = {nb: {"ok": False, "error": reply["crash"], "wall_timeout": bool(reply.get("hard_timeout"))}
-                       for nb in task["notebooks"]}
-        else:
-            results = reply["results"]
-        _record_student(root, assignment, student, records[student], results, options, log)
-        for notebook, record in records[student].items():
-            record.pop("valid", None)
-            statuses[f"{student}/{notebook}"] = record
-            score = "" if record.get("score") is None else f" {record['score']:g}/{record['max_score']:g}"
-            log(f"{student}/{notebook}: {record['status']}{score}")
-        st.save_statuses(root, assignment, statuses)
+        def finish(task, reply):
+            student = task["student"]
+            if "crash" in reply:
+                results = {nb: {"ok": False, "error": reply["crash"], "wall_timeout": bool(reply.get("hard_timeout"))}
+                           for nb in task["notebooks"]}
+            else:
+                results = reply["results"]
+            _record_student(root, assignment, student, records[student], results, options, log, record_api)
+            for notebook, record in records[student].items():
+                record.pop("valid", None)
+                statuses[f"{student}/{notebook}"] = record
+                score = "" if record.get("score") is None else f" {record['score']:g}/{record['max_score']:g}"
+                log(f"{student}/{notebook}: {record['status']}{score}")
+            st.save_statuses(root, assignment, statuses)
 
-    to_run = [t for t in tasks if t["notebooks"]]
-    for task in tasks:
-        if not task["notebooks"]:
-            finish(task, {"results": {}})
-    if to_run:
-        pool = WorkerPool(min(options.workers, len(to_run)))
-        try:
+        to_run = [t for t in tasks if t["notebooks"]]
+        for task in tasks:
+            if not task["notebooks"]:
+                finish(task, {"results": {}})
+        if to_run:
             limit = lambda task: len(task["notebooks"]) * (options.notebook_timeout + options.recheck_timeout + 120)
             for task, reply in pool.run(to_run, limit):
                 finish(task, reply)
-        finally:
+    finally:
+        if pool is not None:
             pool.close()
     snapshot.unlink(missing_ok=True)
     log(f"graded {len(students)} submission(s) of {assignment} in {time.perf_counter() - start:.1f} s "

@@ -9,12 +9,16 @@ runs student code, loads them as plain JSON and *judges* them with ``framework.j
 from __future__ import annotations
 
 import ast
+import atexit
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 from course_utils.grading.integrity import nbgrader_meta
@@ -150,9 +154,129 @@ def _kill_group(proc) -> None:
         proc.communicate()
 
 
+def _child_env(home: str) -> dict:
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, "MPLBACKEND": "Agg",
+        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        "NBGRADER_EXECUTION": "autograde", "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+class _ForkServer:
+    """A warm ``_recheck_child --serve`` process (see :func:`._recheck_child.serve`): it has imported the
+    instructor's imports once and forks a fresh, limited child per re-check, instead of starting (and
+    importing numpy/matplotlib/course_utils in) a new interpreter every time."""
+
+    def __init__(self):
+        self.home = tempfile.mkdtemp(prefix="course-grade-recheck-server-")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-m", "course_utils.grading._recheck_child", "--serve"],
+            cwd=self.home, env=_child_env(self.home), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        self._buffer = b""
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def _read(self, deadline):
+        """The next JSON line from the server, or ``None`` at ``deadline`` (unbuffered: select-safe)."""
+        import select
+
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self._buffer:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], left)
+            if ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    raise OSError("re-check server ended")
+                self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return json.loads(line)
+
+    def run(self, request: dict, timeout_s: float):
+        """``(exit code or None on timeout)``; raises OSError when the server is unusable."""
+        self.proc.stdin.write((json.dumps(request) + "\n").encode())
+        self.proc.stdin.flush()
+        started = self._read(time.monotonic() + 60)
+        if started is None or "pid" not in started:
+            raise OSError("re-check server did not start a child")
+        pid = started["pid"]
+        try:
+            finished = self._read(time.monotonic() + timeout_s)
+            if finished is None:  # time limit: kill the child's session, then collect its exit
+                _killpg(pid)
+                finished = self._read(time.monotonic() + 30)
+                if finished is None:
+                    raise OSError("re-check server did not reap a killed child")
+                return None
+            return finished["exit"]
+        finally:
+            _killpg(pid)  # whatever the student's code started is gone too
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+_SERVER = None
+_SERVER_LOCK = threading.Lock()
+
+
+def _killpg(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def start_server() -> None:
+    """Start this process's re-check server now (it imports numpy and the checks while we do other work)."""
+    global _SERVER
+    with _SERVER_LOCK:
+        if _SERVER is None or not _SERVER.alive():
+            try:
+                _SERVER = _ForkServer()
+                atexit.register(_SERVER.close)
+            except OSError:
+                _SERVER = None
+
+
+def _run_forked(request: dict, timeout_s: float):
+    """Through this process's fork server (started on first use, restarted if it died); ``"unavailable"``
+    when it cannot be used (the caller then starts a fresh interpreter)."""
+    global _SERVER
+    with _SERVER_LOCK:
+        try:
+            if _SERVER is None or not _SERVER.alive():
+                if _SERVER is not None:
+                    _SERVER.close()
+                _SERVER = _ForkServer()
+                atexit.register(_SERVER.close)
+            return _SERVER.run(request, timeout_s)
+        except (OSError, ValueError):
+            if _SERVER is not None:
+                _SERVER.proc.kill()
+                _SERVER.close()
+                _SERVER = None
+            return "unavailable"
+
+
 def run_student_side(plan, answers, timeout_s=DEFAULT_TIMEOUT_S, memory_mb=DEFAULT_MEMORY_MB) -> dict:
     # each answer cell and each check call gets a share of the budget (SIGALRM in the child)
-    """Run the child process; ``{"results": ..., "cell_errors": ...}`` or ``{"failure": reason}``."""
+    """Run the child process; ``{"results": ..., "cell_errors": ...}`` or ``{"failure": reason}``.
+
+    The child is forked from a warm re-check server (:class:`_ForkServer`; same limits, applied in the
+    child before any student code) or, if that is unavailable, started as a fresh interpreter through
+    the sandbox launcher.
+    """
     calls, exercises = [], set()
     for test in plan["tests"].values():
         for exercise, fn_expr, _hidden in test["calls"]:
@@ -166,27 +290,33 @@ def run_student_side(plan, answers, timeout_s=DEFAULT_TIMEOUT_S, memory_mb=DEFAU
     with tempfile.TemporaryDirectory(prefix="course-grade-recheck-") as work:
         spec_path, out_path = Path(work) / "spec.json", Path(work) / "out.json"
         spec_path.write_text(json.dumps(spec))
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": work, "MPLBACKEND": "Agg",
-            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-            "NBGRADER_EXECUTION": "autograde", "PYTHONDONTWRITEBYTECODE": "1",
-        }
-        proc = subprocess.Popen(
-            launcher_cmd(cpu=timeout_s, memory_mb=memory_mb, fsize_mb=64, network="try")
-            + [sys.executable, "-I", "-m", "course_utils.grading._recheck_child", str(spec_path), str(out_path)],
-            cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            start_new_session=True,
-        )
-        try:
-            _, stderr = proc.communicate(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
+        request = {"spec": str(spec_path), "out": str(out_path), "work": work, "preamble": plan["preamble"],
+                   "cpu": int(timeout_s), "memory_mb": int(memory_mb), "fsize_mb": 64, "network": "try"}
+        code = _run_forked(request, timeout_s)
+        if code is None:
             return {"failure": f"re-check process timed out after {timeout_s} s"}
-        finally:
-            _kill_group(proc)  # whatever the student's code started is gone too
+        if code == "unavailable":
+            stderr = None
+            proc = subprocess.Popen(
+                launcher_cmd(cpu=timeout_s, memory_mb=memory_mb, fsize_mb=64, network="try")
+                + [sys.executable, "-I", "-m", "course_utils.grading._recheck_child", str(spec_path), str(out_path)],
+                cwd=work, env=_child_env(work), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE, start_new_session=True,
+            )
+            try:
+                _, stderr = proc.communicate(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                _kill_group(proc)
+                return {"failure": f"re-check process timed out after {timeout_s} s"}
+            finally:
+                _kill_group(proc)  # whatever the student's code started is gone too
+            code = proc.returncode
+        else:
+            err_path = Path(work) / "stderr.txt"
+            stderr = err_path.read_bytes()[-2000:] if err_path.exists() else None
         if not out_path.exists():
             detail = stderr.decode(errors="replace")[-300:] if stderr else ""
-            return {"failure": f"re-check process ended with code {proc.returncode} before writing results {detail}".strip()}
+            return {"failure": f"re-check process ended with code {code} before writing results {detail}".strip()}
         try:
             return json.loads(out_path.read_text())
         except (ValueError, OSError) as error:

@@ -34,9 +34,11 @@ def _api(course: Path, task: dict):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
+    from course_utils.grading.pipeline import _cache_metadata_schema
     from course_utils.nbgrader_course import course_config, ensure_venv_on_path
 
     ensure_venv_on_path()
+    _cache_metadata_schema()
     config = course_config(course)
     if task.get("cell_timeout"):
         config.Execute.timeout = int(task["cell_timeout"])
@@ -123,14 +125,35 @@ def grade_student(task: dict) -> dict:
     return results
 
 
-def worker_main(conn) -> None:
-    """Loop of a worker process: receive a task, send back ``grade_student(task)``; ``None`` stops."""
+def warm_up(recheck: bool = True) -> None:
+    """Import what grading needs and start this worker's re-check server, before the first task arrives
+    (the main process is still pre-checking submissions meanwhile)."""
+    import nbformat  # noqa: F401
+    from nbgrader.apps import NbGraderAPI  # noqa: F401
+    from nbgrader.converters import Autograde  # noqa: F401
+
+    from course_utils.grading import kernel  # noqa: F401
+    from course_utils.grading import recheck as recheck_module
+
+    if recheck:
+        recheck_module.start_server()
+
+
+def worker_main(conn, recheck: bool = True) -> None:
+    """Loop of a worker process: receive a task, send back ``grade_student(task)``; ``None`` stops.
+
+    One worker process grades many students: its imports and its re-check server stay warm."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("MPLBACKEND", "Agg")
-    from course_utils.grading.pipeline import _quiet_sqlalchemy
+    from course_utils.grading.pipeline import _cache_metadata_schema, _quiet_sqlalchemy
 
     _quiet_sqlalchemy()
+    try:
+        warm_up(recheck)
+        _cache_metadata_schema()
+    except Exception:  # noqa: BLE001, S110 - only a head start; the task reports real problems
+        pass
     while True:
         try:
             task = conn.recv()
