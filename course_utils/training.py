@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from typing import Callable
 
 import numpy as np
@@ -127,6 +128,8 @@ def train(
     ``eval_every=k`` computes the accuracy on the whole training set (an extra forward pass per epoch with
     mini-batches, dropout or batch norm) only after epochs ``0, k, 2k, ...`` and the last one; the other
     epochs' ``train_accuracy`` is NaN. ``eval_every=None`` never computes it.
+    ``progress`` shows a tqdm bar, except while nbgrader executes the notebook (``NBGRADER_EXECUTION`` set):
+    nobody watches a graded run, and each bar update is a widget message the grader has to process.
     Raises ``ValueError`` if the cost becomes NaN or infinite (the training diverged).
     """
     rng = check_rng(rng)
@@ -196,6 +199,7 @@ def train(
     )
     accuracy_pending = False
 
+    progress = progress and "NBGRADER_EXECUTION" not in os.environ
     bar = tqdm(range(num_epochs), desc="training", disable=not progress, leave=False)
     for epoch in bar:
         if schedule is not None:

@@ -385,3 +385,14 @@ def test_eval_every_only_skips_the_train_accuracy(data, P0, mini_batch_size):
     assert np.all(np.isnan(never.history["train_accuracy"]))
     with pytest.raises(ValueError, match="eval_every must be >= 1"):
         train(X, Y, LAYER_DIMS, rng=np.random.default_rng(31), eval_every=0, **common)
+
+
+def test_no_progress_bar_while_nbgrader_executes(monkeypatch, capsys):
+    X = np.array([[0.0, 1.0, 2.0, 3.0]])
+    Y = np.array([[0.0, 0.0, 1.0, 1.0]])
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    train(X, Y, [1, 2, 1], rng=np.random.default_rng(0), num_epochs=3, progress=True)
+    assert "training" in capsys.readouterr().err  # the bar, outside nbgrader
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    train(X, Y, [1, 2, 1], rng=np.random.default_rng(0), num_epochs=3, progress=True)
+    assert capsys.readouterr().err == ""
