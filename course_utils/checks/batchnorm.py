@@ -18,7 +18,7 @@ from course_utils import mlp as reference_mlp
 from course_utils.activations import sigmoid
 from course_utils.costs import compute_cost
 from course_utils.gradient_check import gradient_check
-from course_utils.checks.framework import CheckFailed, Case, Exercise, expect_array, expect_number, unpack
+from course_utils.checks.framework import Case, CheckFailed, Exercise, exercise_table, expect_array, expect_number, unpack
 
 CACHE_KEYS = ("Z_norm", "mu", "var", "gamma", "epsilon")
 """Keys of the cache returned by the student's ``batchnorm_forward``."""
@@ -430,33 +430,33 @@ def _judge_test(case: Case, output) -> None:
     ])
 
 
-EXERCISES = {
-    "batchnorm_forward_train": Exercise(
+EXERCISES = exercise_table(
+    Exercise(
         name="batchnorm_forward_train",
         visible_cases=_forward_cases,
         hidden_cases=_forward_hidden_cases,
         judge=_judge_forward,
         forbidden=FORBIDDEN,
     ),
-    "batchnorm_backward": Exercise(
+    Exercise(
         name="batchnorm_backward",
         visible_cases=_backward_cases,
         hidden_cases=_backward_hidden_cases,
         judge=_judge_backward,
         forbidden=FORBIDDEN,
     ),
-    "update_running_stats": Exercise(
+    Exercise(
         name="update_running_stats",
         visible_cases=_running_cases,
         hidden_cases=_running_hidden_cases,
         judge=_judge_running,
         forbidden=FORBIDDEN,
     ),
-    "batchnorm_forward_test": Exercise(
+    Exercise(
         name="batchnorm_forward_test",
         visible_cases=_test_cases,
         hidden_cases=_test_hidden_cases,
         judge=_judge_test,
         forbidden=FORBIDDEN,
     ),
-}
+)

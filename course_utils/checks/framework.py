@@ -70,6 +70,11 @@ class Exercise:
         return list(self.visible_cases()) + (list(self.hidden_cases()) if hidden else [])
 
 
+def exercise_table(*exercises: Exercise) -> dict:
+    """``{exercise.name: exercise}`` for a check module's ``EXERCISES``."""
+    return {exercise.name: exercise for exercise in exercises}
+
+
 def build_args(case: Case) -> dict:
     """Turn a case's arguments into real call arguments (``Seed`` -> Generator, arrays copied)."""
     args = {}

@@ -24,6 +24,7 @@ from course_utils.checks.framework import (
     Case,
     Exercise,
     expect_dict,
+    exercise_table,
 )
 
 # ============================================================================ shared helpers
@@ -557,26 +558,26 @@ def _judge_fixed_backward(case: Case, output) -> None:
             )
 
 
-EXERCISES = {
-    "gradient_check_1d": Exercise(
+EXERCISES = exercise_table(
+    Exercise(
         name="gradient_check_1d",
         visible_cases=_gradient_check_1d_cases,
         hidden_cases=_gradient_check_1d_hidden_cases,
         judge=_judge_gradient_check_1d,
         forbidden=(reference_gradient_check,),
     ),
-    "gradient_check_nd": Exercise(
+    Exercise(
         name="gradient_check_nd",
         visible_cases=_gradient_check_nd_cases,
         hidden_cases=_gradient_check_nd_hidden_cases,
         judge=_judge_gradient_check_nd,
         forbidden=(reference_gradient_check,),
     ),
-    "fixed_backward": Exercise(
+    Exercise(
         name="fixed_backward",
         visible_cases=_fixed_backward_cases,
         hidden_cases=_fixed_backward_hidden_cases,
         judge=_judge_fixed_backward,
         forbidden=(reference_gradient_check, reference_mlp),
     ),
-}
+)

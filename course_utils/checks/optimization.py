@@ -30,6 +30,7 @@ from course_utils.checks.framework import (
     expect_dict,
     expect_number,
     unpack,
+    exercise_table,
 )
 
 
@@ -621,54 +622,54 @@ def _judge_schedule_lr(case: Case, output) -> None:
 # =============================================================================== registry
 
 
-EXERCISES = {
-    "random_mini_batches": Exercise(
+EXERCISES = exercise_table(
+    Exercise(
         name="random_mini_batches",
         visible_cases=_mini_batch_cases,
         hidden_cases=_mini_batch_hidden_cases,
         judge=_judge_random_mini_batches,
         forbidden=(reference_minibatch,),
     ),
-    "ewa": Exercise(
+    Exercise(
         name="ewa",
         visible_cases=_ewa_cases,
         hidden_cases=_ewa_hidden_cases,
         judge=_judge_ewa,
         forbidden=(reference_ewa,),
     ),
-    "momentum_update": Exercise(
+    Exercise(
         name="momentum_update",
         visible_cases=_momentum_cases,
         hidden_cases=_momentum_hidden_cases,
         judge=_judge_momentum_update,
         forbidden=(reference_optimizers,),
     ),
-    "rmsprop_update": Exercise(
+    Exercise(
         name="rmsprop_update",
         visible_cases=_rmsprop_cases,
         hidden_cases=_rmsprop_hidden_cases,
         judge=_judge_rmsprop_update,
         forbidden=(reference_optimizers,),
     ),
-    "initialize_adam": Exercise(
+    Exercise(
         name="initialize_adam",
         visible_cases=_initialize_adam_cases,
         hidden_cases=_initialize_adam_hidden_cases,
         judge=_judge_initialize_adam,
         forbidden=(reference_optimizers,),
     ),
-    "adam_update": Exercise(
+    Exercise(
         name="adam_update",
         visible_cases=_adam_cases,
         hidden_cases=_adam_hidden_cases,
         judge=_judge_adam_update,
         forbidden=(reference_optimizers,),
     ),
-    "schedule_lr": Exercise(
+    Exercise(
         name="schedule_lr",
         visible_cases=_schedule_cases,
         hidden_cases=_schedule_hidden_cases,
         judge=_judge_schedule_lr,
         forbidden=(reference_schedules,),
     ),
-}
+)

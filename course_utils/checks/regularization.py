@@ -22,6 +22,7 @@ from course_utils.checks.framework import (
     expect_array,
     expect_number,
     unpack,
+    exercise_table,
 )
 from course_utils.gradient_check import gradient_check
 
@@ -405,33 +406,33 @@ def _judge_dropout_backward(case: Case, output) -> None:
         raise
 
 
-EXERCISES = {
-    "compute_cost_with_l2": Exercise(
+EXERCISES = exercise_table(
+    Exercise(
         name="compute_cost_with_l2",
         visible_cases=_compute_cost_cases,
         hidden_cases=_compute_cost_hidden_cases,
         judge=_judge_compute_cost,
         forbidden=(reference_costs, reference_mlp),
     ),
-    "backward_with_l2": Exercise(
+    Exercise(
         name="backward_with_l2",
         visible_cases=_backward_cases,
         hidden_cases=_backward_hidden_cases,
         judge=_judge_backward_with_l2,
         forbidden=(reference_costs, reference_mlp, reference_layers),
     ),
-    "dropout_forward": Exercise(
+    Exercise(
         name="dropout_forward",
         visible_cases=_dropout_forward_cases,
         hidden_cases=_dropout_forward_hidden_cases,
         judge=_judge_dropout_forward,
         forbidden=(reference_dropout,),
     ),
-    "dropout_backward": Exercise(
+    Exercise(
         name="dropout_backward",
         visible_cases=_dropout_backward_cases,
         hidden_cases=_dropout_backward_hidden_cases,
         judge=_judge_dropout_backward,
         forbidden=(reference_dropout,),
     ),
-}
+)

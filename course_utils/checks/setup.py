@@ -10,7 +10,7 @@ import numpy as np
 from course_utils import initialization as reference_initialization
 from course_utils import normalization as reference_normalization
 from course_utils import splits as reference_splits
-from course_utils.checks.framework import CheckFailed, Case, Exercise, Seed, expect_array, unpack
+from course_utils.checks.framework import Case, CheckFailed, Exercise, exercise_table, expect_array, Seed, unpack
 
 
 def _where(case: Case) -> str:
@@ -497,33 +497,33 @@ def _judge_initialize_he(case: Case, output) -> None:
         )
 
 
-EXERCISES = {
-    "train_dev_test_split": Exercise(
+EXERCISES = exercise_table(
+    Exercise(
         name="train_dev_test_split",
         visible_cases=_split_cases,
         hidden_cases=_split_hidden_cases,
         judge=_judge_split,
         forbidden=(reference_splits,),
     ),
-    "diagnose": Exercise(
+    Exercise(
         name="diagnose",
         visible_cases=_diagnose_cases,
         hidden_cases=_diagnose_hidden_cases,
         judge=_judge_diagnose,
         forbidden=(reference_splits,),
     ),
-    "normalize": Exercise(
+    Exercise(
         name="normalize",
         visible_cases=_normalize_cases,
         hidden_cases=_normalize_hidden_cases,
         judge=_judge_normalize,
         forbidden=(reference_normalization,),
     ),
-    "initialize_he": Exercise(
+    Exercise(
         name="initialize_he",
         visible_cases=_init_cases,
         hidden_cases=_init_hidden_cases,
         judge=_judge_initialize_he,
         forbidden=(reference_initialization,),
     ),
-}
+)

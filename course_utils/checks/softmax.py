@@ -7,7 +7,7 @@ import numpy as np
 from course_utils import activations as reference_activations
 from course_utils import costs as reference_costs
 from course_utils import mlp as reference_mlp
-from course_utils.checks.framework import CheckFailed, Case, Exercise, expect_array, expect_number
+from course_utils.checks.framework import Case, CheckFailed, Exercise, exercise_table, expect_array, expect_number
 from course_utils.gradient_check import gradient_check
 
 
@@ -285,26 +285,26 @@ def _judge_dz(case: Case, output) -> None:
         raise CheckFailed(f"gradient check of dZ failed {_label(case)}:\n{report}")
 
 
-EXERCISES = {
-    "softmax": Exercise(
+EXERCISES = exercise_table(
+    Exercise(
         name="softmax",
         visible_cases=_softmax_cases,
         hidden_cases=_softmax_hidden_cases,
         judge=_judge_softmax,
         forbidden=(reference_activations, reference_mlp),
     ),
-    "softmax_cross_entropy_cost": Exercise(
+    Exercise(
         name="softmax_cross_entropy_cost",
         visible_cases=_cost_cases,
         hidden_cases=_cost_hidden_cases,
         judge=_judge_cost,
         forbidden=(reference_costs, reference_mlp),
     ),
-    "softmax_backward_dz": Exercise(
+    Exercise(
         name="softmax_backward_dz",
         visible_cases=_dz_cases,
         hidden_cases=_dz_hidden_cases,
         judge=_judge_dz,
         forbidden=(reference_activations, reference_costs, reference_mlp),
     ),
-}
+)

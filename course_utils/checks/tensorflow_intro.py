@@ -20,7 +20,7 @@ import numpy as np
 from course_utils import activations as reference_activations
 from course_utils import costs as reference_costs
 from course_utils import mlp as reference_mlp
-from course_utils.checks.framework import CheckFailed, Case, Exercise, expect_array, unpack
+from course_utils.checks.framework import Case, CheckFailed, Exercise, exercise_table, expect_array, unpack
 
 TF_MISSING = (
     "TensorFlow is not installed in this environment. It is an optional extra of the course: "
@@ -460,36 +460,36 @@ def _judge_softmax_cost(case: Case, output) -> None:
 
 _REFERENCE = (reference_activations, reference_costs, reference_mlp)
 
-EXERCISES = {
-    "tf_quadratic_cost": Exercise(
+EXERCISES = exercise_table(
+    Exercise(
         name="tf_quadratic_cost",
         visible_cases=_quadratic_cases,
         hidden_cases=_quadratic_hidden_cases,
         judge=_judge_quadratic,
     ),
-    "tf_coefficient_cost": Exercise(
+    Exercise(
         name="tf_coefficient_cost",
         visible_cases=_coefficient_cases,
         hidden_cases=_coefficient_hidden_cases,
         judge=_judge_coefficient,
     ),
-    "tf_gradients": Exercise(
+    Exercise(
         name="tf_gradients",
         visible_cases=_gradient_cases,
         hidden_cases=_gradient_hidden_cases,
         judge=_judge_gradient,
     ),
-    "tf_minimize": Exercise(
+    Exercise(
         name="tf_minimize",
         visible_cases=_minimize_cases,
         hidden_cases=_minimize_hidden_cases,
         judge=_judge_minimize,
     ),
-    "tf_softmax_cost": Exercise(
+    Exercise(
         name="tf_softmax_cost",
         visible_cases=_softmax_cases,
         hidden_cases=_softmax_hidden_cases,
         judge=_judge_softmax_cost,
         forbidden=_REFERENCE,
     ),
-}
+)

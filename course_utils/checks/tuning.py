@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 
 from course_utils import hyperparameters as reference_hyperparameters
-from course_utils.checks.framework import CheckFailed, Case, Exercise, Seed, expect_array
+from course_utils.checks.framework import Case, CheckFailed, Exercise, exercise_table, expect_array, Seed
 
 KS_FACTOR = 2.5
 """A sample passes when its KS distance to the right law is below ``KS_FACTOR / sqrt(n)``.
@@ -336,19 +336,19 @@ def _judge_beta(case: Case, output) -> None:
     _judge_samples(case, x, what, _beta_laws(low, high), in_range, _range_text(x, low, high, "beta"), spread)
 
 
-EXERCISES = {
-    "sample_learning_rates": Exercise(
+EXERCISES = exercise_table(
+    Exercise(
         name="sample_learning_rates",
         visible_cases=_lr_cases,
         hidden_cases=_lr_hidden_cases,
         judge=_judge_lr,
         forbidden=(reference_hyperparameters,),
     ),
-    "sample_betas": Exercise(
+    Exercise(
         name="sample_betas",
         visible_cases=_beta_cases,
         hidden_cases=_beta_hidden_cases,
         judge=_judge_beta,
         forbidden=(reference_hyperparameters,),
     ),
-}
+)
