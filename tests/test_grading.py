@@ -3,11 +3,14 @@
 The corpus is made here from the real assignment by editing notebook JSON: the solution, the untouched
 student version, a partly correct one, an infinite loop, ``os._exit``, invalid JSON, a deleted test cell,
 an edited test cell, a monkeypatched ``np.isclose``/``np.allclose`` with a wrong answer, and calls into
-the reference kernels (plain, and hidden from the profiler-based guard).
+the reference kernels (plain, and hidden from the profiler-based guard); and hostile ones: a memory bomb,
+``sys.exit()``, ``input()``, 50 MB of output, all nbgrader metadata stripped, a duplicated test cell and
+answer cell, an IPython AST transformer that silences the checks, reading the gradebook and the source,
+and a network connection to a listener the fixture starts.
 
 To keep the module fast, the temp course's copy of the assignment stops after its last test cell (the
 training experiments after it are not graded); everything else is the real notebook. The corpus is graded
-once serially, then a copy of the graded course once more with two workers (one module-scoped fixture,
+once serially, then a copy of the graded course once more (the whole corpus) with two workers (one module-scoped fixture,
 shared by pytest-xdist workers through a file lock); the tests assert on those results.
 """
 
@@ -18,6 +21,7 @@ import csv
 import json
 import os
 import shutil
+import socket
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -68,8 +72,10 @@ PROBE = (
 )
 
 
-def _corpus(root) -> dict:
-    """``{student: notebook text}``, all made from the release and the source of the temp course."""
+def _corpus(root, port: int) -> dict:
+    """``{student: notebook text}``, all made from the release and the source of the temp course.
+
+    ``port``: a TCP listener on 127.0.0.1 that the "network" submission tries to reach."""
     release = json.loads((root / "release" / A / f"{NB}.ipynb").read_text())
     source = json.loads((root / "source" / A / f"{NB}.ipynb").read_text())
     solution = copy.deepcopy(release)
@@ -100,6 +106,43 @@ def _corpus(root) -> dict:
             "import sys\n\ndef cross_entropy_cost(AL, Y):\n    sys.setprofile(None)  # blind the guard\n"
             "    return costs.softmax_cross_entropy(AL, Y)\n")),
     }
+    answer = _text(_cell(solution, "softmax"))
+    quiet_checks = (  # an AST transformer: `assert` -> pass, `check(...)` -> pass, for every later cell
+        "import ast\n\nclass _Quiet(ast.NodeTransformer):\n"
+        "    def visit_Assert(self, node):\n        return ast.Pass()\n\n"
+        "    def visit_Expr(self, node):\n"
+        "        if isinstance(node.value, ast.Call) and getattr(node.value.func, 'id', '') == 'check':\n"
+        "            return ast.Pass()\n        return node\n\n"
+        "get_ipython().ast_transformers.append(_Quiet())\n")
+    snoop = (
+        f"\ntry:\n    with open({str(root / 'gradebook.db')!r}, 'rb') as _f:\n        print('GRADEBOOK', _f.read(15))\n"
+        "except Exception as _e:\n    print('GRADEBOOK-FAIL', type(_e).__name__)\n"
+        f"try:\n    with open({str(root / 'source' / A / f'{NB}.ipynb')!r}) as _f:\n"
+        "        print('SOURCE', 'hidden' in _f.read())\n"
+        "except Exception as _e:\n    print('SOURCE-FAIL', type(_e).__name__)\n")
+    network = (
+        f"\nimport socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=3).close()\n"
+        "    print('NET-CONNECTED')\nexcept OSError as _e:\n    print('NET-FAIL', _e)\n")
+    notebooks.update({
+        "membomb": variant(solution, softmax=answer + "\n_hog = bytearray(50 * 2**30)\n"),
+        "sysexit": variant(solution, softmax="import sys\nsys.exit(3)\n" + answer),
+        "stdin": variant(solution, softmax="name = input('name? ')\n" + answer),
+        "flood": variant(solution, softmax=answer + "\nfor _i in range(50):\n    print('x' * (1 << 20))\n"),
+        "stripped": variant(solution),
+        "duptest": variant(solution),
+        "dupanswer": variant(solution),
+        "astpatch": variant(solution, softmax=uniform + quiet_checks),
+        "snoop": variant(solution, softmax=answer + snoop),
+        "network": variant(solution, softmax=answer + network),
+    })
+    for cell in notebooks["stripped"]["cells"]:
+        cell.get("metadata", {}).pop("nbgrader", None)
+    cells = notebooks["duptest"]["cells"]
+    index = cells.index(_cell(notebooks["duptest"], "test_softmax"))
+    cells.insert(index + 1, {**copy.deepcopy(cells[index]), "id": "copy-of-test"})  # its 2 points must count once
+    cells = notebooks["dupanswer"]["cells"]
+    index = cells.index(_cell(notebooks["dupanswer"], "softmax"))
+    cells.insert(index + 1, {**copy.deepcopy(cells[index]), "id": "copy-of-answer", "source": uniform})  # right, then wrong
     notebooks["deleted"]["cells"].remove(_cell(notebooks["deleted"], "test_cross_entropy_cost"))
     texts = {student: json.dumps(nb, indent=1) for student, nb in notebooks.items()}
     texts["invalid"] = texts["solution"][: len(texts["solution"]) // 2]  # truncated upload
@@ -128,16 +171,14 @@ def _results(root, out) -> dict:
     return {"statuses": st.load_statuses(root, A), "scores": _gradebook_scores(root), "csv": _csv(root, out)}
 
 
-REGRADED = ["solution", "blank", "loop", "exit", "tampered", "patched", "sneaky"]
-
-
 def _grade_corpus(base) -> dict:
     """Grade the corpus serially, then grade a copy of the graded course again with two workers."""
     root = make_course(base, A)
     _trim_source(root)
     assert cli.main(["--course", str(root), "release", A]) == 0
     inbox = base / "inbox"
-    corpus = _corpus(root)
+    listener = socket.create_server(("127.0.0.1", 0))  # what the "network" submission tries to reach
+    corpus = _corpus(root, listener.getsockname()[1])
     for student, text in corpus.items():
         (inbox / student).mkdir(parents=True)
         (inbox / student / f"{NB}.ipynb").write_text(text)
@@ -146,9 +187,9 @@ def _grade_corpus(base) -> dict:
     first = _results(root, base / "first.csv")
     again = base / "again" / "course"
     shutil.copytree(root, again)
-    students = [arg for student in REGRADED for arg in ("--student", student)]
-    assert cli.main(["--course", str(again), "autograde", A, "--workers", "2", *students, *OPTIONS]) == 0
+    assert cli.main(["--course", str(again), "autograde", A, "--workers", "2", *OPTIONS]) == 0  # the whole corpus
     second = _results(again, base / "second.csv")
+    listener.close()
     return {"root": str(root), "inbox": str(inbox), "corpus": corpus, "first": first, "second": second}
 
 
@@ -283,7 +324,9 @@ def test_summary_names_the_problems(graded):
 
 
 def test_grading_again_with_two_workers_gives_identical_results(graded):
+    """The whole corpus graded twice (serially, then with two workers): the same gradebook, CSV, statuses."""
     first, second = graded["first"], graded["second"]
+    assert set(second["statuses"]) == set(first["statuses"]) and len(first["statuses"]) == 21
     assert second["scores"] == first["scores"]
     assert second["csv"] == first["csv"]
 
@@ -409,3 +452,102 @@ def test_recheck_agrees_with_every_assignment(assignment):
         solution_verdicts = recheck_notebook(source, source, timeout_s=120)
         assert solution_verdicts and all(v["pass"] for v in solution_verdicts.values()), solution_verdicts
         assert not any(v["pass"] for v in recheck_notebook(source, blank, timeout_s=120).values())
+
+
+# ------------------------------------------------------------------ hostile submissions (same batch)
+
+
+def _outputs(graded, student, grade_id="softmax") -> str:
+    """What the cell printed or raised, from the autograded notebook in the course."""
+    text = (graded["root"] / "autograded" / student / A / f"{NB}.ipynb").read_text()
+    cell = _cell(json.loads(text), grade_id)
+    return "".join("".join(o.get("text", "")) + o.get("ename", "") for o in cell["outputs"])
+
+
+def test_memory_bomb_hits_the_limit_and_is_graded(graded):
+    """bytearray(50 GiB) after a correct softmax: MemoryError at the kernel's 4 GB address-space limit
+    (the cell errors, the kernel survives); the definition before it counts, the reason says so."""
+    row = _row(graded, "membomb")
+    assert (row["status"], row["score"]) == ("graded", "5")
+    assert "hit the memory limit (MemoryError)" in row["reasons"]
+    assert "MemoryError" in _outputs(graded, "membomb")
+
+
+def test_sys_exit_is_an_error_in_the_cell_not_the_end_of_the_notebook(graded):
+    """IPython turns SystemExit into an error output: the rest runs, softmax (never defined) loses 2 points."""
+    row = _row(graded, "sysexit")
+    assert (row["status"], row["score"]) == ("graded", "3")
+    assert "called sys.exit()" in row["reasons"]
+    assert "SystemExit" in _outputs(graded, "sysexit")
+    assert not _record(graded, "sysexit")["recheck"]["test_softmax"]["pass"]  # the re-check agrees
+
+
+def test_input_fails_without_stdin_and_never_hangs(graded):
+    row = _row(graded, "stdin")
+    assert (row["status"], row["score"]) == ("graded", "3")
+    assert "asked for input()" in row["reasons"]
+    assert "StdinNotImplementedError" in _outputs(graded, "stdin")
+    assert _record(graded, "stdin")["seconds"] < 30  # well under the 5 s per-cell limit x cells
+
+
+def test_50_mb_of_output_is_capped_before_recording(graded):
+    row = _row(graded, "flood")
+    assert (row["status"], row["score"]) == ("graded", "5")
+    assert "MB of output; kept about 100 kB" in row["reasons"]
+    for folder in ("executed", "autograded"):
+        size = (graded["root"] / folder / "flood" / A / f"{NB}.ipynb").stat().st_size
+        assert size < 500_000, (folder, size)  # uncapped: ~52 MB
+    assert "output truncated by course-grade" in _outputs(graded, "flood")
+
+
+def test_stripped_metadata_is_tampering_and_graded_against_the_source(graded):
+    row = _row(graded, "stripped")
+    assert (row["status"], row["score"]) == (st.TAMPERING, "5")
+    assert "nbgrader metadata removed from" in row["reasons"]
+    submitted = json.loads((graded["root"] / "submitted" / "stripped" / A / f"{NB}.ipynb").read_text())
+    assert not any(_meta(c) for c in submitted["cells"])  # the submission itself is left as it was
+
+
+def test_duplicated_test_cell_counts_once(graded):
+    row = _row(graded, "duptest")
+    assert (row["status"], row["score"], row["max_score"]) == (st.TAMPERING, "5", "5")
+    assert "test_softmax: locked cell duplicated (2 copies)" in row["reasons"]
+
+
+def test_duplicated_answer_cell_the_last_copy_is_graded(graded):
+    """A correct softmax, then a wrong copy of the cell: the kernel runs both (the last definition wins),
+    nbgrader and the re-check grade the last one: 2 points lost, no override."""
+    row = _row(graded, "dupanswer")
+    assert (row["status"], row["score"]) == (st.TAMPERING, "3")
+    assert "softmax: answer cell duplicated (2 copies)" in row["reasons"]
+    assert st.RECHECK_OVERRIDE not in row["flags"]
+
+
+def test_ast_transformer_that_silences_checks_loses_to_the_recheck(graded):
+    row = _row(graded, "astpatch")
+    assert (row["status"], row["score"]) == (st.RECHECK_OVERRIDE, "3")
+    assert "test_softmax: in-notebook pass, re-check fail" in row["reasons"]
+    assert graded["first"]["scores"]["astpatch/test_softmax"][0] == 0
+
+
+def test_reading_the_gradebook_succeeds_but_changes_nothing(graded):
+    """Documented limitation: the kernel runs as the grading user and can read the course (gradebook,
+    source notebooks with solutions and hidden tests). What it reads does not change its score."""
+    printed = _outputs(graded, "snoop")
+    assert ("GRADEBOOK b'SQLite format 3'" in printed) or ("GRADEBOOK-FAIL" in printed)
+    assert ("SOURCE True" in printed) or ("SOURCE-FAIL" in printed)
+    row = _row(graded, "snoop")
+    assert (row["status"], row["score"]) == ("graded", "5")
+    assert {k.split("/", 1)[1]: v for k, v in graded["first"]["scores"].items() if k.startswith("snoop/")} == \
+        {k.split("/", 1)[1]: v for k, v in graded["first"]["scores"].items() if k.startswith("solution/")}
+
+
+def test_network_connection_fails_in_the_sandbox(graded):
+    from course_utils.grading import sandbox
+
+    row = _row(graded, "network")
+    assert (row["status"], row["score"]) == ("graded", "5")
+    if not sandbox.available():
+        pytest.skip("unshare(CLONE_NEWNET) is not permitted here: kernels have the host's network")
+    printed = _outputs(graded, "network")
+    assert "NET-FAIL" in printed and "NET-CONNECTED" not in printed

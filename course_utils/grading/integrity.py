@@ -84,3 +84,53 @@ def compare_with_release(submission, release) -> dict:
             elif _norm(theirs.source) != _norm(cell.source):
                 tampered.append((grade_id, "locked cell edited"))
     return {"missing": missing, "tampered": tampered}
+
+
+def repair(submission, release):
+    """Undo two edits nbgrader cannot grade through: ``(notebook, [reason...])``, the notebook a copy.
+
+    * nbgrader metadata removed from cells (nbgrader then fails to place the cells it re-adds): when the
+      submission still has the release's cells in the release's order (same count and cell types), the
+      missing metadata is copied back from the release by position.
+    * a cell duplicated (same ``grade_id`` twice; nbgrader's ``DeduplicateIds`` keeps the *last* copy and
+      its autograde then fails): extra copies of a locked cell (test, set-up, text) are removed, so no
+      test runs or counts twice; of an answer cell, every copy but the last loses its nbgrader metadata
+      and stays an ordinary code cell (the kernel runs all copies in order, as it would in the notebook).
+    """
+    import copy
+
+    nb = copy.deepcopy(submission)
+    reasons = []
+    cells, ref = nb.cells, release.cells
+    stripped = [i for i, c in enumerate(cells) if not nbgrader_meta(c).get("grade_id")]
+    if stripped and len(cells) == len(ref) and all(
+            a.cell_type == b.cell_type and nbgrader_meta(a).get("grade_id") in (None, nbgrader_meta(b).get("grade_id"))
+            for a, b in zip(cells, ref)):
+        restored = [i for i in stripped if nbgrader_meta(ref[i]).get("grade_id")]
+        for i in restored:
+            cells[i].setdefault("metadata", {})["nbgrader"] = copy.deepcopy(dict(ref[i].metadata["nbgrader"]))
+        if restored:
+            reasons.append(f"nbgrader metadata removed from {len(restored)} cell(s); restored from the release "
+                           "by position, graded against the source")
+    roles = {nbgrader_meta(c).get("grade_id"): nbgrader_meta(c) for c in ref if nbgrader_meta(c).get("grade_id")}
+    copies = {}
+    for index, cell in enumerate(cells):
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id is not None:
+            copies.setdefault(grade_id, []).append(index)
+    drop = set()
+    for grade_id, where in copies.items():
+        if len(where) < 2:
+            continue
+        role = roles.get(grade_id, nbgrader_meta(cells[where[0]]))
+        if role.get("solution"):
+            for index in where[:-1]:
+                cells[index].metadata.pop("nbgrader", None)
+            reasons.append(f"{grade_id}: answer cell duplicated ({len(where)} copies); all run, the last one is graded")
+        else:
+            drop.update(where[1:])
+            reasons.append(f"{grade_id}: locked cell duplicated ({len(where)} copies); extra copies removed, "
+                           "its points count once")
+    if drop:
+        nb.cells = [c for i, c in enumerate(cells) if i not in drop]
+    return nb, reasons

@@ -26,7 +26,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 from course_utils.grading import status as st
-from course_utils.grading.integrity import compare_with_release, load_submission
+from course_utils.grading.integrity import compare_with_release, load_submission, repair
 from course_utils.nbgrader_course import (
     COURSE_ROOT,
     course_config,
@@ -36,6 +36,7 @@ from course_utils.nbgrader_course import (
 
 EXECUTED_DIR = "executed"
 MAX_ZIP_MEMBER_BYTES = 50 * 1024 * 1024
+MAX_CELL_OUTPUT_CHARS = 100_000  # per cell, in the executed notebook (see cap_outputs)
 
 
 @dataclasses.dataclass
@@ -257,6 +258,15 @@ def _precheck(root: Path, assignment: str, student: str, notebooks: list[str]) -
                 st.add_flag(record, st.INVALID, problem)
             else:
                 released = nbformat.read(root / "release" / assignment / f"{notebook}.ipynb", as_version=4)
+                repaired_path = root / "grading" / assignment / "repaired" / student / f"{notebook}.ipynb"
+                repaired_path.unlink(missing_ok=True)
+                nb, repairs = repair(nb, released)
+                if repairs:  # graded from a repaired copy; the submitted file stays as it was
+                    repaired_path.parent.mkdir(parents=True, exist_ok=True)
+                    nbformat.write(nb, repaired_path)
+                    record["path"] = str(repaired_path)
+                for reason in repairs:
+                    st.add_flag(record, st.TAMPERING, reason)
                 found = compare_with_release(nb, released)
                 if found["missing"]:
                     st.add_flag(record, st.CELLS_MISSING,
@@ -276,6 +286,63 @@ def _timed_out_cells(notebook_text: str) -> list[int]:
             if output.get("output_type") == "error" and output.get("ename") == "KeyboardInterrupt":
                 hits.append(index)
     return hits
+
+
+_NOTED_ERRORS = {
+    "MemoryError": "hit the memory limit (MemoryError)",
+    "SystemExit": "called sys.exit() (IPython turned it into an error; the rest of the notebook ran)",
+    "StdinNotImplementedError": "asked for input() (there is no stdin when grading; the cell failed)",
+}
+
+
+def _error_notes(notebook_text: str) -> list[str]:
+    """Reasons for the reader about errors worth knowing (memory limit, sys.exit, input()); no status change."""
+    notes = []
+    for index, cell in enumerate(json.loads(notebook_text).get("cells", [])):
+        for output in cell.get("outputs", []) or []:
+            what = _NOTED_ERRORS.get(output.get("ename")) if output.get("output_type") == "error" else None
+            if what:
+                notes.append(f"cell {index} {what}")
+    return notes
+
+
+def cap_outputs(notebook_text: str, limit: int) -> tuple[str, list[str]]:
+    """Cap every code cell's outputs at about ``limit`` characters: ``(notebook text, [reason...])``.
+
+    nbgrader's ``LimitOutput`` only limits the number of *lines* (1000), so one line of 50 MB stays, and
+    nbclient keeps everything; this runs in the worker on the executed notebook, before it is sent back
+    and recorded. Streams and tracebacks are truncated with a marker; larger rich outputs are replaced
+    by a one-line note."""
+    nb = json.loads(notebook_text)
+    notes = []
+    for index, cell in enumerate(nb.get("cells", [])):
+        outputs = cell.get("outputs") or []
+        size = sum(len(json.dumps(o)) for o in outputs)
+        if size <= limit:
+            continue
+        budget = limit
+        for output in outputs:
+            kind = output.get("output_type")
+            if kind == "stream":
+                text = "".join(output.get("text", []))
+                if len(text) > budget:
+                    text = text[:budget] + "\n... output truncated by course-grade ...\n"
+                output["text"] = text
+                budget = max(0, budget - len(text))
+            elif kind == "error":
+                lines = [line[:2000] for line in output.get("traceback", [])][:100]
+                output["traceback"] = lines
+                budget = max(0, budget - sum(map(len, lines)))
+            else:
+                data = output.get("data", {})
+                length = len(json.dumps(data))
+                if length > budget:
+                    output["data"] = {"text/plain": f"... output of {length} bytes removed by course-grade ..."}
+                    output.get("metadata", {}).clear()
+                else:
+                    budget -= length
+        notes.append(f"cell {index} produced {size / 1e6:.1f} MB of output; kept about {limit // 1000} kB")
+    return (json.dumps(nb, indent=1) if notes else notebook_text), notes
 
 
 def _failure_flag(result: dict, options: Options):
@@ -336,6 +403,9 @@ def _record_student(root, assignment, student, records, results, options, log, a
             (executed_dir / f"{notebook}.ipynb").write_text(result["executed"])
             any_executed = True
             record["graded"] = True
+            for note in result.get("notes", []) + _error_notes(result["executed"]):
+                if note not in record["reasons"]:
+                    record["reasons"].append(note)  # for the reader; the status does not change
             cells = _timed_out_cells(result["executed"])
             if cells:
                 limit = options.cell_timeout or course_config(root).Execute.timeout
@@ -575,7 +645,8 @@ def _autograde(root: Path, assignment: str, options: Options, students, log) -> 
         tasks = []
         for student in students:
             valid = [nb for nb, record in records[student].items() if record["valid"]]
-            tasks.append({
+            paths = {nb: records[student][nb].pop("path") for nb in valid if "path" in records[student][nb]}
+            tasks.append({"paths": paths,
                 "root": str(root), "assignment": assignment, "student": student, "notebooks": valid,
                 "snapshot": str(snapshot), "cell_timeout": options.cell_timeout, "notebook_timeout": options.notebook_timeout,
                 "recheck": options.recheck, "recheck_timeout": options.recheck_timeout, "sandbox": sandbox,

@@ -48,8 +48,18 @@ def _api(course: Path, task: dict):
     return NbGraderAPI(CourseDirectory(config=config), config=config)
 
 
+def _submission_path(task: dict, notebook: str) -> Path:
+    """The submitted notebook, or the pre-check's repaired copy of it (metadata restored, duplicates)."""
+    repaired = (task.get("paths") or {}).get(notebook)
+    if repaired:
+        return Path(repaired)
+    return Path(task["root"]) / "submitted" / task["student"] / task["assignment"] / f"{notebook}.ipynb"
+
+
 def execute_notebook(task: dict, notebook: str) -> dict:
     """nbgrader autograde of one notebook in a scratch course: ``{"ok", "log", "executed", "wall_timeout", "seconds"}``."""
+    from course_utils.grading.pipeline import MAX_CELL_OUTPUT_CHARS, cap_outputs
+
     root, assignment, student = Path(task["root"]), task["assignment"], task["student"]
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="course-grade-") as scratch:
@@ -59,7 +69,7 @@ def execute_notebook(task: dict, notebook: str) -> dict:
         submitted = root / "submitted" / student / assignment
         target = course / "submitted" / student / assignment
         target.mkdir(parents=True)
-        shutil.copy(submitted / f"{notebook}.ipynb", target / f"{notebook}.ipynb")
+        shutil.copy(_submission_path(task, notebook), target / f"{notebook}.ipynb")
         if (submitted / "timestamp.txt").exists():
             shutil.copy(submitted / "timestamp.txt", target / "timestamp.txt")
         api = _api(course, task)
@@ -78,7 +88,10 @@ def execute_notebook(task: dict, notebook: str) -> dict:
             timer.cancel()
         executed = course / "autograded" / student / assignment / f"{notebook}.ipynb"
         text = executed.read_text() if result["success"] and executed.exists() else None
-    return {"ok": bool(result["success"]) and text is not None, "log": result.get("log") or "",
+    notes = []
+    if text is not None:
+        text, notes = cap_outputs(text, MAX_CELL_OUTPUT_CHARS)
+    return {"ok": bool(result["success"]) and text is not None, "log": result.get("log") or "", "notes": notes,
             "error": result.get("error") or "", "executed": text, "wall_timeout": fired.is_set(),
             "seconds": time.perf_counter() - start}
 
@@ -88,9 +101,9 @@ def recheck(task: dict, notebook: str) -> dict:
 
     from course_utils.grading.recheck import recheck_notebook
 
-    root, assignment, student = Path(task["root"]), task["assignment"], task["student"]
+    root, assignment = Path(task["root"]), task["assignment"]
     source = nbformat.read(root / "source" / assignment / f"{notebook}.ipynb", as_version=4)
-    submission = nbformat.read(root / "submitted" / student / assignment / f"{notebook}.ipynb", as_version=4)
+    submission = nbformat.read(_submission_path(task, notebook), as_version=4)
     return recheck_notebook(source, submission, timeout_s=task["recheck_timeout"])
 
 
