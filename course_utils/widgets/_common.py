@@ -181,6 +181,32 @@ class FrameCache:
         return len(self._items)
 
 
+def guarded(method):
+    """Decorator for observers: time the update, show errors in the status line instead of losing them.
+
+    Exceptions raised inside a widget callback are otherwise only written to the browser's log
+    console, so a student would just see a picture that no longer changes.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            result = method(self, *args, **kwargs)
+        except Exception as error:  # noqa: BLE001 - shown to the user, kept for tests
+            self.last_error = error
+            self.end_progress()
+            detail = html.escape("".join(traceback.format_exception_only(type(error), error)).strip())
+            self.say(f"error: {detail}", error=True)
+            return None
+        self.last_error = None
+        self.timings.append(time.perf_counter() - start)
+        del self.timings[:-50]
+        return result
+
+    return wrapper
+
+
 class Explorer(widgets.VBox):
     """The container every explorer returns (CSS classes ``course-explorer`` and ``explorer-<name>``).
 
@@ -231,6 +257,15 @@ class Explorer(widgets.VBox):
         self.image.add_class("explorer-image")
 
     # -- helpers for the subclasses
+    @guarded
+    def _update(self, change=None) -> None:
+        """Redraw for the current control values; also the observer of controls that only need a redraw."""
+        self._update_now()
+
+    def _update_now(self) -> None:
+        """Compute and show the picture for the current control values (each explorer defines it)."""
+        raise NotImplementedError
+
     def show_png(self, png: bytes) -> None:
         if self.image.value != png:
             self.image.value = png
@@ -250,32 +285,6 @@ class Explorer(widgets.VBox):
 
     def end_progress(self) -> None:
         self.progress.layout.visibility = "hidden"
-
-
-def guarded(method):
-    """Decorator for observers: time the update, show errors in the status line instead of losing them.
-
-    Exceptions raised inside a widget callback are otherwise only written to the browser's log
-    console, so a student would just see a picture that no longer changes.
-    """
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        start = time.perf_counter()
-        try:
-            result = method(self, *args, **kwargs)
-        except Exception as error:  # noqa: BLE001 - shown to the user, kept for tests
-            self.last_error = error
-            self.end_progress()
-            detail = html.escape("".join(traceback.format_exception_only(type(error), error)).strip())
-            self.say(f"error: {detail}", error=True)
-            return None
-        self.last_error = None
-        self.timings.append(time.perf_counter() - start)
-        del self.timings[:-50]
-        return result
-
-    return wrapper
 
 
 # --------------------------------------------------------------------------- disk cache

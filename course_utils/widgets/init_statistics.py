@@ -18,7 +18,6 @@ from ._common import (
     SLIDER_STYLE,
     Explorer,
     FrameCache,
-    guarded,
     new_figure,
     readout,
     set_readout,
@@ -200,16 +199,8 @@ class InitializationExplorer(Explorer):
         self._picture = _Picture()
         self._cache = FrameCache(128)
         for control in controls.values():
-            control.observe(self._on_change, names="value")
+            control.observe(self._update, names="value")
         self._update()
-
-    @guarded
-    def _on_change(self, change) -> None:
-        self._update_now()
-
-    @guarded
-    def _update(self) -> None:
-        self._update_now()
 
     def _update_now(self) -> None:
         c = self.controls

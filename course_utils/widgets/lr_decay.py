@@ -174,10 +174,6 @@ class LearningRateDecayExplorer(Explorer):
         if not self._silent:
             self._update_now()
 
-    @guarded
-    def _update(self) -> None:
-        self._update_now()
-
     def _update_now(self) -> None:
         schedule = self.controls["schedule"].value
         value = float(self.controls["decay"].value)

@@ -16,7 +16,6 @@ from ._common import (
     SLIDER_STYLE,
     Explorer,
     FrameCache,
-    guarded,
     new_figure,
     readout,
     set_readout,
@@ -107,16 +106,8 @@ class EWAExplorer(Explorer):
         self._picture = _Picture(self.dates, self.temps, self.year)
         self._cache = FrameCache(256)
         for control in controls.values():
-            control.observe(self._on_change, names="value")
+            control.observe(self._update, names="value")
         self._update()
-
-    @guarded
-    def _on_change(self, change) -> None:
-        self._update_now()
-
-    @guarded
-    def _update(self) -> None:
-        self._update_now()
 
     def _update_now(self) -> None:
         beta = round(float(self.controls["beta"].value), 4)

@@ -471,10 +471,6 @@ class RegularizationExplorer(Explorer):
     def _on_slider(self, change) -> None:
         self._update_now()
 
-    @guarded
-    def _update(self) -> None:
-        self._update_now()
-
     def _update_now(self) -> None:
         dataset = self.controls["dataset"].value
         results = self._results[dataset]
