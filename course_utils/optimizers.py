@@ -59,21 +59,26 @@ def _check_parameters(parameters) -> dict:
     return checked
 
 
-def _check_grads(grads, parameters: dict) -> dict:
-    if not isinstance(grads, Mapping):
-        raise TypeError(f"grads must be a dict of arrays, got {type(grads).__name__}")
+def _check_like_parameters(values: Mapping, label: str, parameters: dict, missing: str) -> dict:
+    """``{"d" + name: array}`` from ``values``, one float array per parameter, each of that parameter's shape."""
     checked = {}
     for name, value in parameters.items():
         key = "d" + name
-        if key not in grads:
-            raise KeyError(f"grads is missing '{key}', the gradient of parameter '{name}'")
-        grad = as_float_array(grads[key], f"grads['{key}']")
-        if grad.shape != value.shape:
+        if key not in values:
+            raise KeyError(missing.format(key=key, name=name))
+        array = as_float_array(values[key], f"{label}['{key}']")
+        if array.shape != value.shape:
             raise ValueError(
-                f"grads['{key}'] must have the shape of parameters['{name}'] {value.shape}, got {grad.shape}"
+                f"{label}['{key}'] must have the shape of parameters['{name}'] {value.shape}, got {array.shape}"
             )
-        checked[key] = grad
+        checked[key] = array
     return checked
+
+
+def _check_grads(grads, parameters: dict) -> dict:
+    if not isinstance(grads, Mapping):
+        raise TypeError(f"grads must be a dict of arrays, got {type(grads).__name__}")
+    return _check_like_parameters(grads, "grads", parameters, "grads is missing '{key}', the gradient of parameter '{name}'")
 
 
 def _check_moments(state, slot: str, parameters: dict, optimizer: str) -> dict:
@@ -82,22 +87,8 @@ def _check_moments(state, slot: str, parameters: dict, optimizer: str) -> dict:
     moments = state[slot]
     if not isinstance(moments, Mapping):
         raise TypeError(f"state['{slot}'] must be a dict of arrays, got {type(moments).__name__}")
-    checked = {}
-    for name, value in parameters.items():
-        key = "d" + name
-        if key not in moments:
-            raise KeyError(
-                f"state['{slot}'] is missing '{key}' for parameter '{name}' "
-                f"(create the state with {optimizer}_init(parameters))"
-            )
-        moment = as_float_array(moments[key], f"state['{slot}']['{key}']")
-        if moment.shape != value.shape:
-            raise ValueError(
-                f"state['{slot}']['{key}'] must have the shape of parameters['{name}'] {value.shape}, "
-                f"got {moment.shape}"
-            )
-        checked[key] = moment
-    return checked
+    missing = f"state['{slot}'] is missing '{{key}}' for parameter '{{name}}' (create the state with {optimizer}_init(parameters))"
+    return _check_like_parameters(moments, f"state['{slot}']", parameters, missing)
 
 
 def _check_state(state) -> Mapping:
