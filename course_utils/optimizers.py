@@ -78,7 +78,8 @@ def _check_like_parameters(values: Mapping, label: str, parameters: dict, missin
 def _check_grads(grads, parameters: dict) -> dict:
     if not isinstance(grads, Mapping):
         raise TypeError(f"grads must be a dict of arrays, got {type(grads).__name__}")
-    return _check_like_parameters(grads, "grads", parameters, "grads is missing '{key}', the gradient of parameter '{name}'")
+    missing = "grads is missing '{key}', the gradient of parameter '{name}'"
+    return _check_like_parameters(grads, "grads", parameters, missing)
 
 
 def _check_moments(state, slot: str, parameters: dict, optimizer: str) -> dict:
@@ -87,7 +88,10 @@ def _check_moments(state, slot: str, parameters: dict, optimizer: str) -> dict:
     moments = state[slot]
     if not isinstance(moments, Mapping):
         raise TypeError(f"state['{slot}'] must be a dict of arrays, got {type(moments).__name__}")
-    missing = f"state['{slot}'] is missing '{{key}}' for parameter '{{name}}' (create the state with {optimizer}_init(parameters))"
+    missing = (
+        f"state['{slot}'] is missing '{{key}}' for parameter '{{name}}' "
+        f"(create the state with {optimizer}_init(parameters))"
+    )
     return _check_like_parameters(moments, f"state['{slot}']", parameters, missing)
 
 
