@@ -203,7 +203,8 @@ def run_check(exercise: Exercise, student_fn: Callable, hidden: bool = False) ->
 # ---------------------------------------------------------------- comparing arrays with teaching messages
 
 
-def _describe(case: Case) -> str:
+def describe(case: Case) -> str:
+    """``[case: <label>]``, the tag that ends every failure message."""
     return f"[case: {case.label}]"
 
 
@@ -214,27 +215,27 @@ def expect_array(case: Case, got, expected, what: str, mistakes=(), rtol: float 
     """
     expected = np.asarray(expected, dtype=np.float64)
     if got is None:
-        raise CheckFailed(f"{what} is None {_describe(case)}: did you forget a `return`?")
+        raise CheckFailed(f"{what} is None {describe(case)}: did you forget a `return`?")
     if isinstance(got, (list, dict, str)):
-        raise CheckFailed(f"{what} should be a numpy array of shape {expected.shape}, got a {type(got).__name__} {_describe(case)}")
+        raise CheckFailed(f"{what} should be a numpy array of shape {expected.shape}, got a {type(got).__name__} {describe(case)}")
     got = np.asarray(got)
     if got.shape != expected.shape:
         hint = " (it looks transposed)" if got.shape == expected.shape[::-1] and got.ndim == 2 else ""
-        raise CheckFailed(f"{what} has shape {got.shape}, expected {expected.shape}{hint} {_describe(case)}")
+        raise CheckFailed(f"{what} has shape {got.shape}, expected {expected.shape}{hint} {describe(case)}")
     if not np.issubdtype(got.dtype, np.number) and got.dtype != np.bool_:
-        raise CheckFailed(f"{what} should hold numbers, got dtype {got.dtype} {_describe(case)}")
+        raise CheckFailed(f"{what} should hold numbers, got dtype {got.dtype} {describe(case)}")
     got = got.astype(np.float64)
     if np.isnan(got).any() and not np.isnan(expected).any():
-        raise CheckFailed(f"{what} contains NaN {_describe(case)}: look for 0/0, log(0) or an overflow")
+        raise CheckFailed(f"{what} contains NaN {describe(case)}: look for 0/0, log(0) or an overflow")
     if np.allclose(got, expected, rtol=rtol, atol=atol):
         return
     for wrong_value, message in mistakes:
         wrong_value = np.asarray(wrong_value, dtype=np.float64)
         if wrong_value.shape == got.shape and np.allclose(got, wrong_value, rtol=rtol, atol=atol):
-            raise CheckFailed(f"{what} is wrong {_describe(case)}: {message}")
+            raise CheckFailed(f"{what} is wrong {describe(case)}: {message}")
     worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape) if got.ndim else ()
     raise CheckFailed(
-        f"{what} has wrong values {_describe(case)}: largest difference "
+        f"{what} has wrong values {describe(case)}: largest difference "
         f"{float(np.max(np.abs(got - expected))):.3g} at index {tuple(int(i) for i in worst)} "
         f"(got {float(got[worst]):.6g}, expected {float(expected[worst]):.6g})"
     )
@@ -243,10 +244,10 @@ def expect_array(case: Case, got, expected, what: str, mistakes=(), rtol: float 
 def expect_number(case: Case, got, expected: float, what: str, mistakes=(), rtol: float = 1e-6, atol: float = 1e-9) -> None:
     """Like :func:`expect_array` for a scalar result (a Python/NumPy number or a 0-d/size-1 array)."""
     if got is None:
-        raise CheckFailed(f"{what} is None {_describe(case)}: did you forget a `return`?")
+        raise CheckFailed(f"{what} is None {describe(case)}: did you forget a `return`?")
     array = np.asarray(got)
     if array.size != 1 or not np.issubdtype(array.dtype, np.number):
-        raise CheckFailed(f"{what} should be a single number, got {type(got).__name__} with shape {array.shape} {_describe(case)}")
+        raise CheckFailed(f"{what} should be a single number, got {type(got).__name__} with shape {array.shape} {describe(case)}")
     expect_array(case, array.reshape(()), np.asarray(expected).reshape(()), what, mistakes, rtol, atol)
 
 
@@ -254,17 +255,17 @@ def unpack(case: Case, output, count: int, what: str) -> list:
     """Check that a function returned a tuple of ``count`` items and return them as a list."""
     if not isinstance(output, list) or len(output) != count:
         got = f"a {type(output).__name__}" + (f" of length {len(output)}" if isinstance(output, list) else "")
-        raise CheckFailed(f"{what} should return {count} values, got {got} {_describe(case)}")
+        raise CheckFailed(f"{what} should return {count} values, got {got} {describe(case)}")
     return output
 
 
 def expect_dict(case: Case, output, keys, what: str) -> dict:
     """Check that ``output`` is a dict with exactly ``keys``."""
     if not isinstance(output, dict):
-        raise CheckFailed(f"{what} should return a dict with keys {sorted(keys)}, got {type(output).__name__} {_describe(case)}")
+        raise CheckFailed(f"{what} should return a dict with keys {sorted(keys)}, got {type(output).__name__} {describe(case)}")
     missing, extra = set(keys) - set(output), set(output) - set(keys)
     if missing or extra:
         raise CheckFailed(
-            f"{what} has the wrong keys {_describe(case)}: missing {sorted(missing)}, unexpected {sorted(extra)}"
+            f"{what} has the wrong keys {describe(case)}: missing {sorted(missing)}, unexpected {sorted(extra)}"
         )
     return output

@@ -7,12 +7,9 @@ import numpy as np
 from course_utils import activations as reference_activations
 from course_utils import costs as reference_costs
 from course_utils import mlp as reference_mlp
-from course_utils.checks.framework import Case, CheckFailed, Exercise, exercise_table, expect_array, expect_number
+from course_utils.checks.framework import Case, CheckFailed, describe, Exercise, exercise_table, expect_array, expect_number
 from course_utils.gradient_check import gradient_check
 
-
-def _label(case: Case) -> str:
-    return f"[case: {case.label}]"
 
 
 def _columns_softmax(Z: np.ndarray) -> np.ndarray:
@@ -100,16 +97,16 @@ def _judge_softmax(case: Case, output) -> None:
             what = "softmax(Z) is wrong" if finite else "softmax(Z) contains NaN or inf"
             for wrong_value, message in _softmax_mistakes(Z):
                 if np.allclose(got, wrong_value, rtol=1e-6, atol=1e-8, equal_nan=True):
-                    raise CheckFailed(f"{what} {_label(case)}: {message}")
+                    raise CheckFailed(f"{what} {describe(case)}: {message}")
             if not finite:
                 raise CheckFailed(
-                    f"{what} {_label(case)}: exp overflowed or a column summed to 0. "
+                    f"{what} {describe(case)}: exp overflowed or a column summed to 0. "
                     "Subtract each column's max before exp"
                 )
             sums = got.sum(axis=0)
             if not np.allclose(sums, 1.0):
                 raise CheckFailed(
-                    f"softmax(Z) has wrong values {_label(case)}: each column should sum to 1, "
+                    f"softmax(Z) has wrong values {describe(case)}: each column should sum to 1, "
                     f"yours sum to {np.array2string(sums, precision=4)}"
                 )
     expect_array(case, output, expected, "softmax(Z)")
@@ -157,7 +154,7 @@ def _judge_cost(case: Case, output) -> None:
     if array is not None and array.size == m > 1 and np.issubdtype(array.dtype, np.number) \
             and np.allclose(array.ravel(), per_example):
         raise CheckFailed(
-            f"cost should be a single number, got one loss per example (shape {array.shape}) {_label(case)}: "
+            f"cost should be a single number, got one loss per example (shape {array.shape}) {describe(case)}: "
             "average them over the m examples"
         )
     binary = -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m
@@ -165,12 +162,12 @@ def _judge_cost(case: Case, output) -> None:
     if array is not None and array.size == C > 1 and np.issubdtype(array.dtype, np.number) \
             and np.allclose(array.ravel(), per_class):
         raise CheckFailed(
-            f"cost should be a single number, got one value per class (shape {array.shape}) {_label(case)}: "
+            f"cost should be a single number, got one value per class (shape {array.shape}) {describe(case)}: "
             "you summed over the examples only (axis=1); sum over the classes and the examples, then divide by m"
         )
     if array is not None and array.ndim == 2 and array.shape in ((C, C), (m, m)) and array.size > 1:
         raise CheckFailed(
-            f"cost should be a single number, got a matrix of shape {array.shape} {_label(case)}: that is a matrix "
+            f"cost should be a single number, got a matrix of shape {array.shape} {describe(case)}: that is a matrix "
             "product (np.dot) of Y and log(AL). Multiply element-wise, Y * np.log(AL), then sum and divide by m"
         )
     over_classes = "average over the m examples (columns), not over classes"
@@ -282,7 +279,7 @@ def _judge_dz(case: Case, output) -> None:
         ) from None
     report = _gradient_check_dz(case, np.asarray(output, dtype=np.float64))
     if not report.passed:  # only if the reference kernels disagreed with AL - Y
-        raise CheckFailed(f"gradient check of dZ failed {_label(case)}:\n{report}")
+        raise CheckFailed(f"gradient check of dZ failed {describe(case)}:\n{report}")
 
 
 EXERCISES = exercise_table(

@@ -20,7 +20,7 @@ import numpy as np
 from course_utils import activations as reference_activations
 from course_utils import costs as reference_costs
 from course_utils import mlp as reference_mlp
-from course_utils.checks.framework import Case, CheckFailed, Exercise, exercise_table, expect_array, unpack
+from course_utils.checks.framework import Case, CheckFailed, describe, Exercise, exercise_table, expect_array, unpack
 
 TF_MISSING = (
     "TensorFlow is not installed in this environment. It is an optional extra of the course: "
@@ -39,9 +39,6 @@ def _tf():
     return tf
 
 
-def _label(case: Case) -> str:
-    return f"[case: {case.label}]"
-
 
 def _tensor(tf, value, kind: str = "variable"):
     value = np.asarray(value, dtype=np.float64)
@@ -50,7 +47,7 @@ def _tensor(tf, value, kind: str = "variable"):
 
 def _not_none(case: Case, output, what: str):
     if output is None:
-        raise CheckFailed(f"{what} is None {_label(case)}: did you forget a `return`?")
+        raise CheckFailed(f"{what} is None {describe(case)}: did you forget a `return`?")
     return output
 
 
@@ -199,10 +196,10 @@ def _judge_gradient(case: Case, output) -> None:
     expect_array(case, _not_none(case, cost, "the cost"), _polynomial(w, x), "the cost",
                  mistakes=_coefficient_mistakes(w, x))
     if gradient is None:
-        raise CheckFailed(f"{NONE_GRADIENT} {_label(case)}")
+        raise CheckFailed(f"{NONE_GRADIENT} {describe(case)}")
     if isinstance(gradient, np.ndarray) and gradient.shape == (3,):
         raise CheckFailed(
-            f"dJ/dw has shape (3,) {_label(case)}: this looks like the gradient with respect to the data x. "
+            f"dJ/dw has shape (3,) {describe(case)}: this looks like the gradient with respect to the data x. "
             "Differentiate with respect to the parameter: tape.gradient(cost, w)"
         )
     expected = 2 * x[0] * w + x[1]
@@ -298,13 +295,13 @@ def _judge_minimize(case: Case, output) -> None:
     x = np.asarray(x, dtype=np.float64)
     output = _not_none(case, output, "the list of w values")
     if isinstance(output, list) and any(value is None for value in output):
-        raise CheckFailed(f"the list of w values contains None {_label(case)}: append w's value after each step")
+        raise CheckFailed(f"the list of w values contains None {describe(case)}: append w's value after each step")
     try:
         got = np.asarray(output, dtype=np.float64)
     except (TypeError, ValueError):
         raise CheckFailed(
             f"minimize should return a list of {steps} numbers (w after each step), got {type(output).__name__} "
-            f"{_label(case)}"
+            f"{describe(case)}"
         ) from None
     got = got.reshape(-1) if got.size == steps else got
     if got.shape != (steps,):
@@ -314,7 +311,7 @@ def _judge_minimize(case: Case, output) -> None:
         elif got.size == 1 and steps > 1:
             hint = ": return the whole history, one value of w per step (append it inside the loop)"
         raise CheckFailed(
-            f"minimize returned {got.size} value(s), expected {steps} (one per step) {_label(case)}{hint}"
+            f"minimize returned {got.size} value(s), expected {steps} (one per step) {describe(case)}{hint}"
         )
     expected = _iterates(w0, x, spec, steps)
     kind, learning_rate, momentum = spec
@@ -416,14 +413,14 @@ def _judge_softmax_cost(case: Case, output) -> None:
         if flat.size == m and np.allclose(flat, losses):
             raise CheckFailed(
                 f"the cost should be a single number, got one loss per example (shape {output.shape}) "
-                f"{_label(case)}: average them over the m examples (tf.reduce_mean)"
+                f"{describe(case)}: average them over the m examples (tf.reduce_mean)"
             )
         if flat.size == C and np.allclose(flat, row_losses):
-            raise CheckFailed(f"the cost has shape {output.shape}, one value per class {_label(case)}: {layout}")
+            raise CheckFailed(f"the cost has shape {output.shape}, one value per class {describe(case)}: {layout}")
     array = np.asarray(output)
     if array.size == 1 and np.issubdtype(array.dtype, np.number) and not np.isfinite(array).all():
         raise CheckFailed(
-            f"the cost is {float(array.ravel()[0])} {_label(case)}: exp overflowed or log(0) appeared. Work with "
+            f"the cost is {float(array.ravel()[0])} {describe(case)}: exp overflowed or log(0) appeared. Work with "
             "the logits directly: tf.nn.softmax_cross_entropy_with_logits (stable) or tf.nn.log_softmax, "
             "instead of log(softmax(Z)) or exp(Z) / sum(exp(Z))"
         )

@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 
 from course_utils import hyperparameters as reference_hyperparameters
-from course_utils.checks.framework import Case, CheckFailed, Exercise, exercise_table, expect_array, Seed
+from course_utils.checks.framework import Case, CheckFailed, describe, Exercise, exercise_table, expect_array, Seed
 
 KS_FACTOR = 2.5
 """A sample passes when its KS distance to the right law is below ``KS_FACTOR / sqrt(n)``.
@@ -26,9 +26,6 @@ For a correct sampler this fails with probability about ``2 exp(-2 * 2.5**2)``, 
 STATISTICAL_N = 1000
 """Cases with at least this many samples are judged on their distribution; smaller ones on count and bounds."""
 
-
-def _label(case: Case) -> str:
-    return f"[case: {case.label}]"
 
 
 def _log10(x):
@@ -90,7 +87,7 @@ def _samples(case: Case, output, what: str) -> np.ndarray:
     )
     if not ok:
         expect_array(case, output, np.zeros(n), what)  # raises the framework's message
-        raise CheckFailed(f"{what} should be a numpy array of {n} numbers {_label(case)}")
+        raise CheckFailed(f"{what} should be a numpy array of {n} numbers {describe(case)}")
     return output.astype(np.float64)
 
 
@@ -126,19 +123,19 @@ def _judge_samples(case: Case, x: np.ndarray, what: str, laws: list, in_range: n
         if distinct.size <= max(20, n // 100):
             shown = ", ".join(f"{value:.4g}" for value in distinct[:6]) + (", ..." if distinct.size > 6 else "")
             raise CheckFailed(
-                f"{what} is wrong {_label(case)}: your {n} samples take only {distinct.size} distinct value{'s' if distinct.size > 1 else ''} "
+                f"{what} is wrong {describe(case)}: your {n} samples take only {distinct.size} distinct value{'s' if distinct.size > 1 else ''} "
                 f"({shown}). The exponent r must be drawn from a continuous uniform distribution, "
                 "rng.uniform(a, b, size=n), not from the integers (rng.integers) or a short list of values."
             )
         wrong = [i for i in range(1, len(laws)) if distances[i] <= threshold]
         if wrong:
             best = min(wrong, key=lambda i: distances[i])
-            raise CheckFailed(f"{what} is wrong {_label(case)}: {laws[best].message(x)}")
+            raise CheckFailed(f"{what} is wrong {describe(case)}: {laws[best].message(x)}")
         if not in_range.all():
-            raise CheckFailed(f"{what} is wrong {_label(case)}: {range_text}")
-        raise CheckFailed(f"{what} is wrong {_label(case)}: {spread_text()}")
+            raise CheckFailed(f"{what} is wrong {describe(case)}: {range_text}")
+        raise CheckFailed(f"{what} is wrong {describe(case)}: {spread_text()}")
     if not in_range.all():
-        raise CheckFailed(f"{what} is wrong {_label(case)}: {range_text}")
+        raise CheckFailed(f"{what} is wrong {describe(case)}: {range_text}")
 
 
 def _range_text(x: np.ndarray, low: float, high: float, name: str) -> str:
