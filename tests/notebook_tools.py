@@ -1,13 +1,9 @@
-"""Helpers for the notebook tests: find notebooks, execute them with nbclient, run nbgrader on a temp course."""
+"""Helpers for the notebook tests: find notebooks, read their nbgrader metadata and errors, make a temp course."""
 
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
 
 from course_utils.nbgrader_course import COURSE_ROOT
 
@@ -22,21 +18,6 @@ def source_notebooks() -> list[Path]:
 
 def nbgrader_meta(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
-
-
-def execute(path: Path, timeout: int = 300, allow_errors: bool = False):
-    """Execute a notebook in its own folder; return ``(notebook, seconds)``."""
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook,
-        timeout=timeout,
-        kernel_name="python3",
-        allow_errors=allow_errors,
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    start = time.perf_counter()
-    client.execute()
-    return notebook, time.perf_counter() - start
 
 
 def cell_errors(notebook) -> list[tuple[int, dict, dict]]:
