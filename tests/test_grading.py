@@ -119,7 +119,10 @@ def _corpus(root, port: int) -> dict:
         "except Exception as _e:\n    print('GRADEBOOK-FAIL', type(_e).__name__)\n"
         f"try:\n    with open({str(root / 'source' / A / f'{NB}.ipynb')!r}) as _f:\n"
         "        print('SOURCE', 'hidden' in _f.read())\n"
-        "except Exception as _e:\n    print('SOURCE-FAIL', type(_e).__name__)\n")
+        "except Exception as _e:\n    print('SOURCE-FAIL', type(_e).__name__)\n"
+        f"try:\n    with open({str(root / 'written-by-a-student')!r}, 'w') as _f:\n        _f.write('x')\n"
+        "    print('WRITE-OK')\nexcept Exception as _e:\n    print('WRITE-FAIL', type(_e).__name__)\n"
+        "import os as _os\nprint('UID', _os.getuid())\n")
     network = (
         f"\nimport socket\ntry:\n    socket.create_connection(('127.0.0.1', {port}), timeout=3).close()\n"
         "    print('NET-CONNECTED')\nexcept OSError as _e:\n    print('NET-FAIL', _e)\n")
@@ -530,16 +533,21 @@ def test_ast_transformer_that_silences_checks_loses_to_the_recheck(graded):
     assert graded["first"]["scores"]["astpatch/test_softmax"][0] == 0
 
 
-def test_reading_the_gradebook_succeeds_but_changes_nothing(graded):
-    """Documented limitation: the kernel runs as the grading user and can read the course (gradebook,
-    source notebooks with solutions and hidden tests). What it reads does not change its score."""
+def test_student_code_can_neither_read_nor_write_the_course(graded):
+    """Kernels and re-check children run as ``nobody`` with the course and the temporary folders hidden
+    (when grading runs as root). Without that, reading works but does not change the score."""
+    from course_utils.grading import sandbox
+
     printed = _outputs(graded, "snoop")
-    assert ("GRADEBOOK b'SQLite format 3'" in printed) or ("GRADEBOOK-FAIL" in printed)
-    assert ("SOURCE True" in printed) or ("SOURCE-FAIL" in printed)
     row = _row(graded, "snoop")
     assert (row["status"], row["score"]) == ("graded", "5")
     assert {k.split("/", 1)[1]: v for k, v in graded["first"]["scores"].items() if k.startswith("snoop/")} == \
         {k.split("/", 1)[1]: v for k, v in graded["first"]["scores"].items() if k.startswith("solution/")}
+    if not sandbox.can_confine():
+        pytest.skip("grading does not run as root here: student code can read what the grading user can")
+    assert "GRADEBOOK-FAIL" in printed and "SOURCE-FAIL" in printed and "WRITE-FAIL" in printed
+    assert "UID 65534" in printed
+    assert not (graded["root"] / "written-by-a-student").exists()  # neither the kernel nor the re-check wrote
 
 
 def test_network_connection_fails_in_the_sandbox(graded):

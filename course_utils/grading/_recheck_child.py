@@ -201,7 +201,7 @@ def _warm_imports(preamble: str) -> None:
 
 def _child(request: dict) -> None:
     """In the forked child: own session, no inherited descriptors, limits, then :func:`main`. Never returns."""
-    from course_utils.grading.sandbox import apply_limits, unshare_network
+    from course_utils.grading.sandbox import apply_limits, confine, unshare_network
 
     code = 1
     try:
@@ -217,6 +217,9 @@ def _child(request: dict) -> None:
         os.environ["HOME"] = work
         if request.get("network", "try") != "keep":
             unshare_network()
+        if request.get("confine"):
+            confine([work], request.get("hide", []))
+            os.chdir(work)
         apply_limits(request["cpu"], request["memory_mb"], request["fsize_mb"], request.get("nofile", 256))
         main(request["spec"], request["out"])
         code = 0

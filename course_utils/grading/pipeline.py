@@ -584,19 +584,25 @@ def _quiet_sqlalchemy() -> None:
         pass
 
 
-def _resolve_sandbox(mode, log) -> bool:
+def _resolve_sandbox(mode, log) -> tuple[bool, bool]:
+    """``(sandbox, confine)``: kernels isolated (rlimits, no network), and the course hidden from them."""
     from course_utils.grading import sandbox
 
     mode = {True: "on", False: "off"}.get(mode, mode)
     if mode == "off":
-        return False
+        return False, False
     ok = sandbox.available()
     if mode == "on" and not ok:
         raise SystemExit("course-grade: --sandbox on, but unshare(CLONE_NEWNET) is not permitted here "
                          "(run as root or enable unprivileged user namespaces), or use --sandbox off")
     if not ok:
         log("note: kernels run without the sandbox (unshare(CLONE_NEWNET) not permitted here)")
-    return ok
+        return False, False
+    confine = sandbox.can_confine()
+    if not confine:
+        log("note: student code runs as the grading user and can read what it can (the course folder is "
+            "hidden only when grading runs as root)")
+    return True, confine
 
 
 @contextlib.contextmanager
@@ -635,7 +641,7 @@ def _autograde(root: Path, assignment: str, options: Options, students, log) -> 
     # the workers start now and import nbgrader (and their re-check servers) while this process pre-checks
     pool = WorkerPool(min(options.workers, len(students)), recheck=options.recheck) if students else None
     try:
-        sandbox = _resolve_sandbox(options.sandbox, log)
+        sandbox, confine = _resolve_sandbox(options.sandbox, log)
         statuses = st.load_statuses(root, assignment)
         records = {student: _precheck(root, assignment, student, notebooks) for student in students}
         with _gradebook(root) as gb:
@@ -650,6 +656,7 @@ def _autograde(root: Path, assignment: str, options: Options, students, log) -> 
                 "root": str(root), "assignment": assignment, "student": student, "notebooks": valid,
                 "snapshot": str(snapshot), "cell_timeout": options.cell_timeout, "notebook_timeout": options.notebook_timeout,
                 "recheck": options.recheck, "recheck_timeout": options.recheck_timeout, "sandbox": sandbox,
+                "confine": confine,
             })
         record_api = _record_api(root)  # one for the batch
 
@@ -681,7 +688,8 @@ def _autograde(root: Path, assignment: str, options: Options, students, log) -> 
             pool.close()
     snapshot.unlink(missing_ok=True)
     log(f"graded {len(students)} submission(s) of {assignment} in {time.perf_counter() - start:.1f} s "
-        f"with {options.workers} worker(s), sandbox {'on' if sandbox else 'off'}")
+        f"with {options.workers} worker(s), sandbox {'on' if sandbox else 'off'}"
+        f"{', course hidden from student code' if confine else ''}")
     return statuses
 
 

@@ -269,13 +269,14 @@ def _run_forked(request: dict, timeout_s: float):
             return "unavailable"
 
 
-def run_student_side(plan, answers, timeout_s=DEFAULT_TIMEOUT_S, memory_mb=DEFAULT_MEMORY_MB) -> dict:
+def run_student_side(plan, answers, timeout_s=DEFAULT_TIMEOUT_S, memory_mb=DEFAULT_MEMORY_MB, hide=None) -> dict:
     # each answer cell and each check call gets a share of the budget (SIGALRM in the child)
     """Run the child process; ``{"results": ..., "cell_errors": ...}`` or ``{"failure": reason}``.
 
     The child is forked from a warm re-check server (:class:`_ForkServer`; same limits, applied in the
     child before any student code) or, if that is unavailable, started as a fresh interpreter through
-    the sandbox launcher.
+    the sandbox launcher. With ``hide`` (a list of folders), the child is confined as the kernels are
+    (:func:`.sandbox.confine`: those folders and the temporary folders hidden, user ``nobody``).
     """
     calls, exercises = [], set()
     for test in plan["tests"].values():
@@ -291,14 +292,16 @@ def run_student_side(plan, answers, timeout_s=DEFAULT_TIMEOUT_S, memory_mb=DEFAU
         spec_path, out_path = Path(work) / "spec.json", Path(work) / "out.json"
         spec_path.write_text(json.dumps(spec))
         request = {"spec": str(spec_path), "out": str(out_path), "work": work, "preamble": plan["preamble"],
-                   "cpu": int(timeout_s), "memory_mb": int(memory_mb), "fsize_mb": 64, "network": "try"}
+                   "cpu": int(timeout_s), "memory_mb": int(memory_mb), "fsize_mb": 64, "network": "try",
+                   "confine": hide is not None, "hide": list(hide or [])}
         code = _run_forked(request, timeout_s)
         if code is None:
             return {"failure": f"re-check process timed out after {timeout_s} s"}
         if code == "unavailable":
             stderr = None
             proc = subprocess.Popen(
-                launcher_cmd(cpu=timeout_s, memory_mb=memory_mb, fsize_mb=64, network="try")
+                launcher_cmd(cpu=timeout_s, memory_mb=memory_mb, fsize_mb=64, network="try",
+                             confine=None if hide is None else {"writable": [work], "hide": list(hide)})
                 + [sys.executable, "-I", "-m", "course_utils.grading._recheck_child", str(spec_path), str(out_path)],
                 cwd=work, env=_child_env(work), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE, start_new_session=True,
@@ -357,10 +360,12 @@ def judge(plan, raw) -> dict:
     return verdicts
 
 
-def recheck_notebook(source_nb, submission_nb, timeout_s=DEFAULT_TIMEOUT_S, memory_mb=DEFAULT_MEMORY_MB) -> dict:
-    """Verdict per test cell for one submitted notebook (see :func:`judge`)."""
+def recheck_notebook(source_nb, submission_nb, timeout_s=DEFAULT_TIMEOUT_S, memory_mb=DEFAULT_MEMORY_MB,
+                     hide=None) -> dict:
+    """Verdict per test cell for one submitted notebook (see :func:`judge`; ``hide``: see
+    :func:`run_student_side`)."""
     plan = make_plan(source_nb)
     if not plan["tests"]:
         return {}
-    raw = run_student_side(plan, student_answers(submission_nb, plan), timeout_s, memory_mb)
+    raw = run_student_side(plan, student_answers(submission_nb, plan), timeout_s, memory_mb, hide)
     return judge(plan, raw)

@@ -2,6 +2,11 @@
 
 * :func:`apply_limits` - rlimits (CPU seconds, address space, file size, open files, no core dumps);
   :func:`limits_preexec` wraps it as a ``preexec_fn`` for single-threaded callers.
+* :func:`hide_files` + :func:`drop_privileges` (both through :func:`confine`) - when run as root: a new
+  mount namespace in which the course folder and the temporary folders are covered by empty tmpfs
+  mounts (only the process's own folders are bound back), then the process becomes ``nobody``, so it
+  can neither read nor write the gradebook, the instructor's sources or other submissions, and cannot
+  undo the mounts.
 * ``python -m course_utils.grading.sandbox [options] -- CMD...`` - a launcher that applies the same
   limits, moves into an empty network namespace (``unshare(CLONE_NEWNET)``, when permitted) and execs
   ``CMD``. The re-check child is started through it (a ``preexec_fn`` is not safe in the threaded worker)
@@ -18,6 +23,12 @@ import resource
 import sys
 
 CLONE_NEWNET = 0x40000000
+CLONE_NEWNS = 0x00020000
+MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x1000, 0x4000, 0x40000
+PR_SET_NO_NEW_PRIVS = 38
+NOBODY = (65534, 65534)
+"""The uid and gid student code runs as when grading runs as root (``nobody``/``nogroup`` on Debian)."""
+TMPFS_OPTIONS = "size=512m,mode={mode:o}"
 DEFAULT_LIMITS = {"cpu": 600, "memory_mb": 4096, "fsize_mb": 256, "nofile": 256}
 
 
@@ -56,6 +67,103 @@ def unshare_network() -> bool:
         return False
 
 
+def _libc():
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _mount(source, target: str, fstype, flags: int, data=None) -> None:
+    enc = (lambda v: None if v is None else str(v).encode())
+    if _libc().mount(enc(source), enc(target), enc(fstype), flags, enc(data)) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"mount {target}: {os.strerror(err)}")
+
+
+def _under(path: str, parent: str) -> bool:
+    return path == parent or path.startswith(parent.rstrip("/") + "/")
+
+
+def runtime_paths() -> list[str]:
+    """What student code must be able to read: the Python installation, the venv and course_utils' data."""
+    import course_utils
+    from course_utils.datasets import data_dir
+
+    package_root = os.path.dirname(os.path.dirname(os.path.abspath(course_utils.__file__)))
+    return [sys.base_prefix, sys.prefix, package_root, str(data_dir())]
+
+
+def hide_files(keep: list[str], hide: list[str]) -> None:
+    """In a new mount namespace, cover every folder of ``hide`` with an empty tmpfs; ``keep`` stays visible.
+
+    A folder on the way to a ``keep`` path that ``nobody`` cannot enter (e.g. ``/root``, mode 700, above
+    pyenv's Python) is covered too, with the kept paths bound back into the cover. Covers inside a kept
+    path (the course folder inside the repository) are mounted last. Needs root (CAP_SYS_ADMIN).
+    """
+    import stat
+
+    if _libc().unshare(CLONE_NEWNS) != 0:
+        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWNS) not permitted")
+    _mount(None, "/", None, MS_REC | MS_PRIVATE)
+    keep = sorted({os.path.realpath(p) for p in keep if os.path.exists(p)})
+    covers = {os.path.realpath(p) for p in hide if os.path.isdir(p)}
+    for path in keep:
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts)):
+            ancestor = "/" + "/".join(parts[:depth])
+            if not os.stat(ancestor).st_mode & stat.S_IXOTH:
+                covers.add(ancestor)
+                break
+    outer = [c for c in covers if not any(_under(c, k) for k in keep)]
+    inner = [c for c in covers if c not in outer]
+    rebind = {k: os.open(k, os.O_PATH) for k in keep if any(_under(k, c) for c in outer)}
+
+    def cover(path):
+        sticky = os.stat(path).st_mode & stat.S_ISVTX
+        _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, TMPFS_OPTIONS.format(mode=0o1777 if sticky else 0o755))
+
+    for path in sorted(outer, key=len):
+        if not any(_under(path, o) and path != o for o in outer):
+            cover(path)
+    for path, fd in sorted(rebind.items()):
+        os.makedirs(path, mode=0o755, exist_ok=True)
+        _mount(f"/proc/self/fd/{fd}", path, None, MS_BIND)
+        os.close(fd)
+    for path in sorted(inner, key=len):
+        if os.path.isdir(path):
+            cover(path)
+
+
+def drop_privileges(uid: int = NOBODY[0], gid: int = NOBODY[1]) -> None:
+    """Become ``uid``/``gid`` with no supplementary groups, no capabilities and no way back (no_new_privs)."""
+    os.setgroups([])
+    os.setgid(gid)
+    os.setuid(uid)
+    _libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+
+
+def give_to_nobody(paths: list[str]) -> None:
+    """``chown -R nobody`` (symbolic links not followed): the folders student code may write."""
+    for top in paths:
+        os.chown(top, *NOBODY, follow_symlinks=False)
+        for folder, dirs, files in os.walk(top):
+            for name in dirs + files:
+                os.chown(os.path.join(folder, name), *NOBODY, follow_symlinks=False)
+
+
+def confine(writable: list[str], hide: list[str]) -> bool:
+    """When root: :func:`hide_files` (``hide`` + the temporary folders covered; the runtime and
+    ``writable`` kept), ``writable`` given to ``nobody``, :func:`drop_privileges`. Returns whether the
+    process was confined (``False`` when not root: it then cannot read more than its user anyway)."""
+    import tempfile
+
+    if os.geteuid() != 0:
+        return False
+    temporary = [tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"]
+    hide_files(runtime_paths() + writable, list(hide) + temporary)
+    give_to_nobody(writable)
+    drop_privileges()
+    return True
+
+
 def available() -> bool:
     """Whether the launcher can isolate a process here (unshare(CLONE_NEWNET) permitted)."""
     import subprocess
@@ -69,6 +177,20 @@ def available() -> bool:
         return False
 
 
+def can_confine() -> bool:
+    """Whether :func:`confine` works here (root, mount namespaces permitted), tried in a child process."""
+    import subprocess
+
+    if os.geteuid() != 0:
+        return False
+    code = "import os; from course_utils.grading.sandbox import confine; confine([], []); assert os.getuid() != 0"
+    try:
+        return subprocess.run([sys.executable, "-I", "-c", code], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, timeout=60, check=False).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m course_utils.grading.sandbox")
     parser.add_argument("--cpu", type=int, default=DEFAULT_LIMITS["cpu"])
@@ -77,6 +199,9 @@ def main(argv=None) -> None:
     parser.add_argument("--nofile", type=int, default=DEFAULT_LIMITS["nofile"])
     parser.add_argument("--no-network", action="store_true", help="fail unless an empty network namespace is made")
     parser.add_argument("--try-no-network", action="store_true", help="empty network namespace when permitted")
+    parser.add_argument("--confine", action="store_true", help="confine(): hide folders, become nobody (root only)")
+    parser.add_argument("--writable", action="append", default=[], help="with --confine: a folder to keep, writable")
+    parser.add_argument("--hide", action="append", default=[], help="with --confine: a folder to hide")
     parser.add_argument("cmd", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
@@ -87,13 +212,22 @@ def main(argv=None) -> None:
         sys.exit(70)
     if args.try_no_network:
         unshare_network()
+    if args.confine:
+        cwd = os.getcwd()
+        if not confine(args.writable, args.hide):
+            sys.stderr.write("sandbox: --confine needs root; refusing to start unconfined\n")
+            sys.exit(70)
+        os.chdir(cwd)
     apply_limits(args.cpu, args.memory_mb, args.fsize_mb, args.nofile)
     os.execvp(cmd[0], cmd)
 
 
-def launcher_cmd(cpu: int, memory_mb: int, fsize_mb: int, network: str = "try") -> list[str]:
-    """The command prefix that runs a command under the limits (``network``: "off", "try" or "keep")."""
+def launcher_cmd(cpu: int, memory_mb: int, fsize_mb: int, network: str = "try", confine=None) -> list[str]:
+    """The command prefix that runs a command under the limits (``network``: "off", "try" or "keep";
+    ``confine``: ``{"writable": [...], "hide": [...]}`` for :func:`confine`)."""
     flag = {"off": ["--no-network"], "try": ["--try-no-network"], "keep": []}[network]
+    if confine is not None:
+        flag += ["--confine", *(f"--writable={p}" for p in confine["writable"]), *(f"--hide={p}" for p in confine["hide"])]
     return [sys.executable, "-m", "course_utils.grading.sandbox", "--cpu", str(cpu), "--memory-mb", str(memory_mb),
             "--fsize-mb", str(fsize_mb), *flag, "--"]
 

@@ -18,12 +18,14 @@ from pathlib import Path
 
 
 def kill_children(spare: str = "course_utils.grading._recheck_child") -> None:
-    """Kill every descendant of this process (the kernels) except the re-check child."""
+    """Kill every descendant of this process (the kernels) except the re-check child and the kernel server."""
     import psutil
+
+    from course_utils.grading import kernel_server
 
     for child in psutil.Process().children(recursive=True):
         try:
-            if spare and spare in " ".join(child.cmdline()):
+            if (spare and spare in " ".join(child.cmdline())) or child.pid == kernel_server.server_pid():
                 continue
             child.kill()
         except psutil.Error:
@@ -43,9 +45,25 @@ def _api(course: Path, task: dict):
     if task.get("cell_timeout"):
         config.Execute.timeout = int(task["cell_timeout"])
     if task.get("sandbox"):
+        _use_kernel_server(task)
         config.Execute.kernel_manager_class = "course_utils.grading.kernel.SandboxKernelManager"
     config.Application.log_level = "WARNING"
     return NbGraderAPI(CourseDirectory(config=config), config=config)
+
+
+def _use_kernel_server(task: dict) -> None:
+    """Point :class:`.kernel.SandboxKernelManager` at this worker's warm kernel server (see its docstring)."""
+    from course_utils.grading import kernel_server
+
+    path = kernel_server.socket_path()
+    if path is None:
+        os.environ.pop("COURSE_GRADE_KERNEL_SERVER", None)
+        if task.get("confine"):
+            raise RuntimeError("the kernel server did not start, and without it the course folder cannot be hidden")
+        return
+    os.environ["COURSE_GRADE_KERNEL_SERVER"] = path
+    os.environ["COURSE_GRADE_CONFINE"] = "1" if task.get("confine") else "0"
+    os.environ["COURSE_GRADE_HIDE"] = str(Path(task["root"]).resolve())
 
 
 def _submission_path(task: dict, notebook: str) -> Path:
@@ -104,7 +122,8 @@ def recheck(task: dict, notebook: str) -> dict:
     root, assignment = Path(task["root"]), task["assignment"]
     source = nbformat.read(root / "source" / assignment / f"{notebook}.ipynb", as_version=4)
     submission = nbformat.read(_submission_path(task, notebook), as_version=4)
-    return recheck_notebook(source, submission, timeout_s=task["recheck_timeout"])
+    hide = [str(root.resolve())] if task.get("confine") else None
+    return recheck_notebook(source, submission, timeout_s=task["recheck_timeout"], hide=hide)
 
 
 def grade_student(task: dict) -> dict:
@@ -146,8 +165,10 @@ def warm_up(recheck: bool = True) -> None:
     from nbgrader.converters import Autograde  # noqa: F401
 
     from course_utils.grading import kernel  # noqa: F401
+    from course_utils.grading import kernel_server
     from course_utils.grading import recheck as recheck_module
 
+    kernel_server.start()
     if recheck:
         recheck_module.start_server()
 

@@ -1,0 +1,108 @@
+"""``course_utils.grading.sandbox.confine`` and the warm kernel server, on their own.
+
+Confinement needs root (mount namespaces, ``nobody``); these tests are skipped elsewhere. The course
+folder here is the repository's own ``notebooks/``: a folder *inside* what student code must still read
+(``course_utils``, ``data/``), outside the temporary folders.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from course_utils.grading import sandbox
+
+REPO = Path(__file__).resolve().parent.parent
+SECRET = REPO / "notebooks" / "source" / "week3_3_softmax" / "softmax_regression.ipynb"
+
+needs_root = pytest.mark.skipif(not sandbox.can_confine(), reason="confinement needs root and mount namespaces")
+
+
+def _confined(code: str, writable: Path, hide: list[str]) -> dict:
+    """Run ``code`` after ``confine([writable], hide)`` in a fresh interpreter; what it printed, as JSON."""
+    script = textwrap.dedent(f"""
+        import json, os, sys
+        from course_utils.grading.sandbox import confine
+        confined = confine([{str(writable)!r}], {hide!r})
+        os.chdir({str(writable)!r})
+        out = {{"confined": confined}}
+    """) + textwrap.dedent(code) + "\nprint(json.dumps(out))\n"
+    done = subprocess.run([sys.executable, "-I", "-c", script], capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _attempt(expression: str, key: str) -> str:
+    return (f"try:\n    {expression}\n    out[{key!r}] = 'ok'\n"
+            f"except OSError as e:\n    out[{key!r}] = type(e).__name__\n")
+
+
+@needs_root
+def test_confined_code_cannot_reach_the_course_but_runs_the_course_code(tmp_path):
+    writable = tmp_path / "work"
+    writable.mkdir()
+    other = tmp_path / "other-student.txt"
+    other.write_text("someone else's work")
+    code = "\n".join([
+        "out['uid'] = os.getuid()",
+        _attempt(f"open({str(SECRET)!r}).read()", "read_source"),
+        _attempt(f"open({str(REPO / 'notebooks' / 'new-file')!r}, 'w')", "write_course"),
+        _attempt(f"open({str(other)!r}).read()", "read_other_tmp"),
+        _attempt(f"open({str(REPO / 'README.md')!r}, 'a')", "append_repo"),
+        _attempt("open('answer.txt', 'w').write('mine')", "write_own"),
+        _attempt("open('/tmp/scratch.txt', 'w').write('x')", "write_tmp"),
+        _attempt("os.listdir('/root')", "list_root"),
+        "import numpy, course_utils.datasets as d, fractions, sqlite3",  # lazy imports from the stdlib
+        "out['digits'] = list(d.load_digits()[0].shape)",
+        "out['root_entries'] = sorted(os.listdir('/root')) if out['list_root'] == 'ok' else None",
+    ])
+    out = _confined(code, writable, [str(REPO / "notebooks")])
+    assert out["confined"] is True and out["uid"] == 65534
+    assert out["read_source"] == "FileNotFoundError"  # the course folder is an empty tmpfs
+    assert out["write_course"] in {"PermissionError", "FileNotFoundError"}
+    assert out["read_other_tmp"] == "FileNotFoundError"  # other temporary folders are hidden
+    assert out["append_repo"] == "PermissionError"  # nobody cannot write the instructor's files
+    assert (out["write_own"], out["write_tmp"]) == ("ok", "ok")
+    assert out["digits"][0] > 0
+    needed = {Path(p).parts[2] for p in sandbox.runtime_paths() if p.startswith("/root/")}
+    assert set(out["root_entries"] or []) <= needed  # /root shows only the way to the Python, if anything
+    assert (writable / "answer.txt").read_text() == "mine"
+    assert not (REPO / "notebooks" / "new-file").exists()
+
+
+@needs_root
+def test_kernel_server_runs_a_confined_kernel(tmp_path):
+    """A kernel forked from the warm server runs code as ``nobody`` and cannot see the course."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    from course_utils.grading import kernel_server
+
+    path = kernel_server.socket_path()
+    assert path is not None
+    cwd = tmp_path / "work"
+    cwd.mkdir()
+    env = {"COURSE_GRADE_KERNEL_SERVER": path, "COURSE_GRADE_CONFINE": "1",
+           "COURSE_GRADE_HIDE": str(REPO / "notebooks"), "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import os\nprint(os.getuid(), os.path.exists(" + repr(str(SECRET)) + "))\n"
+        "import matplotlib.pyplot as plt\nplt.plot([0, 1])\nplt.show()")]
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        NotebookClient(nb, timeout=60, kernel_manager_class="course_utils.grading.kernel.SandboxKernelManager",
+                       resources={"metadata": {"path": str(cwd)}}).execute()
+    finally:
+        for key, value in saved.items():
+            os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
+    outputs = nb.cells[0].outputs
+    assert outputs[0]["text"].split() == ["65534", "False"]
+    assert any("image/png" in o.get("data", {}) for o in outputs)  # the inline backend still works
