@@ -51,11 +51,14 @@ def test_confined_code_cannot_reach_the_course_but_runs_the_course_code(tmp_path
     other = tmp_path / "other-student.txt"
     other.write_text("someone else's work")
     code = "\n".join([
-        "out['uid'] = os.getuid()",
+        "import resource",
+        "out['uid'], out['nproc'] = os.getuid(), resource.getrlimit(resource.RLIMIT_NPROC)[0]",
         _attempt(f"open({str(SECRET)!r}).read()", "read_source"),
         _attempt(f"open({str(REPO / 'notebooks' / 'new-file')!r}, 'w')", "write_course"),
         _attempt(f"open({str(other)!r}).read()", "read_other_tmp"),
-        _attempt(f"open({str(REPO / 'README.md')!r}, 'a')", "append_repo"),
+        _attempt(f"open({str(REPO / 'README.md')!r}).read()", "read_readme"),
+        _attempt(f"open({str(REPO / '.git' / 'HEAD')!r}).read()", "read_git"),
+        _attempt(f"open({str(REPO / 'course_utils' / 'new.py')!r}, 'w')", "write_package"),
         _attempt("open('answer.txt', 'w').write('mine')", "write_own"),
         _attempt("open('/tmp/scratch.txt', 'w').write('x')", "write_tmp"),
         _attempt("os.listdir('/root')", "list_root"),
@@ -65,10 +68,13 @@ def test_confined_code_cannot_reach_the_course_but_runs_the_course_code(tmp_path
     ])
     out = _confined(code, writable, [str(REPO / "notebooks")])
     assert out["confined"] is True and out["uid"] == 65534
+    assert out["nproc"] == sandbox.NOBODY_MAX_PROCESSES  # (not tried: the limit is shared by all of nobody)
     assert out["read_source"] == "FileNotFoundError"  # the course folder is an empty tmpfs
     assert out["write_course"] in {"PermissionError", "FileNotFoundError"}
     assert out["read_other_tmp"] == "FileNotFoundError"  # other temporary folders are hidden
-    assert out["append_repo"] == "PermissionError"  # nobody cannot write the instructor's files
+    if (REPO / ".git").exists():  # the checkout is hidden (its history holds the sources) ...
+        assert (out["read_readme"], out["read_git"]) == ("FileNotFoundError", "FileNotFoundError")
+    assert out["write_package"] == "PermissionError"  # ... but for course_utils and data/, read-only
     assert (out["write_own"], out["write_tmp"]) == ("ok", "ok")
     assert out["digits"][0] > 0
     needed = {Path(p).parts[2] for p in sandbox.runtime_paths() if p.startswith("/root/")}

@@ -28,6 +28,8 @@ MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x1000, 0x4000, 0x4
 PR_SET_NO_NEW_PRIVS = 38
 NOBODY = (65534, 65534)
 """The uid and gid student code runs as when grading runs as root (``nobody``/``nogroup`` on Debian)."""
+NOBODY_MAX_PROCESSES = 1024
+"""RLIMIT_NPROC once confined: processes and threads of ``nobody`` (all kernels together), against fork bombs."""
 TMPFS_OPTIONS = "size=512m,mode={mode:o}"
 DEFAULT_LIMITS = {"cpu": 600, "memory_mb": 4096, "fsize_mb": 256, "nofile": 256}
 
@@ -83,12 +85,20 @@ def _under(path: str, parent: str) -> bool:
 
 
 def runtime_paths() -> list[str]:
-    """What student code must be able to read: the Python installation, the venv and course_utils' data."""
+    """What student code must be able to read: the Python installation, the venv, course_utils and its data."""
     import course_utils
     from course_utils.datasets import data_dir
 
-    package_root = os.path.dirname(os.path.dirname(os.path.abspath(course_utils.__file__)))
-    return [sys.base_prefix, sys.prefix, package_root, str(data_dir())]
+    return [sys.base_prefix, sys.prefix, os.path.dirname(os.path.abspath(course_utils.__file__)), str(data_dir())]
+
+
+def checkout_path() -> list[str]:
+    """The git checkout course_utils is installed from (editable install), if any: its history holds the
+    instructor's notebooks, so it is hidden apart from what :func:`runtime_paths` keeps."""
+    import course_utils
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(course_utils.__file__)))
+    return [root] if os.path.exists(os.path.join(root, ".git")) else []
 
 
 def hide_files(keep: list[str], hide: list[str]) -> None:
@@ -150,17 +160,18 @@ def give_to_nobody(paths: list[str]) -> None:
 
 
 def confine(writable: list[str], hide: list[str]) -> bool:
-    """When root: :func:`hide_files` (``hide`` + the temporary folders covered; the runtime and
-    ``writable`` kept), ``writable`` given to ``nobody``, :func:`drop_privileges`. Returns whether the
+    """When root: :func:`hide_files` (``hide``, the temporary folders and the course's checkout covered;
+    the runtime and ``writable`` kept), ``writable`` given to ``nobody``, :func:`drop_privileges`, at most :data:`NOBODY_MAX_PROCESSES`. Returns whether the
     process was confined (``False`` when not root: it then cannot read more than its user anyway)."""
     import tempfile
 
     if os.geteuid() != 0:
         return False
     temporary = [tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"]
-    hide_files(runtime_paths() + writable, list(hide) + temporary)
+    hide_files(runtime_paths() + writable, list(hide) + temporary + checkout_path())
     give_to_nobody(writable)
     drop_privileges()
+    resource.setrlimit(resource.RLIMIT_NPROC, (NOBODY_MAX_PROCESSES, NOBODY_MAX_PROCESSES))
     return True
 
 
