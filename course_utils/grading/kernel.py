@@ -24,8 +24,9 @@ def _limits() -> dict:
 
 
 class SandboxKernelManager(AsyncKernelManager):
-    """Starts each kernel isolated: rlimits, no network (ZeroMQ over ipc sockets), and, when grading runs
-    as root, the course folder hidden and the kernel running as ``nobody``.
+    """Starts each kernel isolated: rlimits, no network (ZeroMQ over ipc sockets), course hidden when root.
+
+    When grading runs as root, the course folder is hidden and the kernel runs as ``nobody``.
 
     Use with ``c.Execute.kernel_manager_class = "course_utils.grading.kernel.SandboxKernelManager"``.
     With ``COURSE_GRADE_KERNEL_SERVER`` set to a kernel server's socket, the kernel is forked from that

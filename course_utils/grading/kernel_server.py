@@ -39,8 +39,10 @@ WARM_MODULES = (
 
 
 def warm_up() -> None:
-    """Import :data:`WARM_MODULES` (those that import cleanly here). Not matplotlib's inline backend: it
-    hooks into IPython when imported, so the kernel must import it itself (see :func:`_kernel_child`)."""
+    """Import :data:`WARM_MODULES` (those that import cleanly here), and the course's checks.
+
+    Not matplotlib's inline backend: it hooks into IPython when imported, so the kernel must import it
+    itself (see :func:`_kernel_child`)."""
     import importlib
 
     for name in WARM_MODULES:
@@ -260,6 +262,7 @@ def socket_path() -> str | None:
 
 
 def server_pid() -> int | None:
+    """The pid of this process's kernel server (the watchdog spares it), or ``None``."""
     return _SERVER.proc.pid if _SERVER is not None else None
 
 

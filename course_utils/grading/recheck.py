@@ -362,8 +362,9 @@ def judge(plan, raw) -> dict:
 
 def recheck_notebook(source_nb, submission_nb, timeout_s=DEFAULT_TIMEOUT_S, memory_mb=DEFAULT_MEMORY_MB,
                      hide=None) -> dict:
-    """Verdict per test cell for one submitted notebook (see :func:`judge`; ``hide``: see
-    :func:`run_student_side`)."""
+    """Verdict per test cell for one submitted notebook (see :func:`judge`).
+
+    ``hide``: see :func:`run_student_side`."""
     plan = make_plan(source_nb)
     if not plan["tests"]:
         return {}

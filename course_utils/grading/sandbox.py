@@ -93,8 +93,10 @@ def runtime_paths() -> list[str]:
 
 
 def checkout_path() -> list[str]:
-    """The git checkout course_utils is installed from (editable install), if any: its history holds the
-    instructor's notebooks, so it is hidden apart from what :func:`runtime_paths` keeps."""
+    """The git checkout course_utils is installed from (editable install), as a list of 0 or 1 path.
+
+    Its history holds the instructor's notebooks, so it is hidden apart from what :func:`runtime_paths`
+    keeps."""
     import course_utils
 
     root = os.path.dirname(os.path.dirname(os.path.abspath(course_utils.__file__)))
@@ -160,9 +162,11 @@ def give_to_nobody(paths: list[str]) -> None:
 
 
 def confine(writable: list[str], hide: list[str]) -> bool:
-    """When root: :func:`hide_files` (``hide``, the temporary folders and the course's checkout covered;
-    the runtime and ``writable`` kept), ``writable`` given to ``nobody``, :func:`drop_privileges`, at most :data:`NOBODY_MAX_PROCESSES`. Returns whether the
-    process was confined (``False`` when not root: it then cannot read more than its user anyway)."""
+    """Confine the calling process when root; returns whether it did (``False`` when not root).
+
+    :func:`hide_files` (``hide``, the temporary folders and the course's checkout covered; the runtime
+    and ``writable`` kept), ``writable`` given to ``nobody``, :func:`drop_privileges`, and at most
+    :data:`NOBODY_MAX_PROCESSES` processes. Not root: the process cannot read more than its user anyway."""
     import tempfile
 
     if os.geteuid() != 0:
@@ -234,8 +238,9 @@ def main(argv=None) -> None:
 
 
 def launcher_cmd(cpu: int, memory_mb: int, fsize_mb: int, network: str = "try", confine=None) -> list[str]:
-    """The command prefix that runs a command under the limits (``network``: "off", "try" or "keep";
-    ``confine``: ``{"writable": [...], "hide": [...]}`` for :func:`confine`)."""
+    """The command prefix that runs a command under the limits and, optionally, :func:`confine`.
+
+    ``network``: "off", "try" or "keep"; ``confine``: ``{"writable": [...], "hide": [...]}``."""
     flag = {"off": ["--no-network"], "try": ["--try-no-network"], "keep": []}[network]
     if confine is not None:
         flag += ["--confine", *(f"--writable={p}" for p in confine["writable"]), *(f"--hide={p}" for p in confine["hide"])]
