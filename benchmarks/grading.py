@@ -11,8 +11,9 @@ one, in turn) in a throw-away course, then grades the same N submissions
 (b) with ``course-grade autograde`` (statuses, integrity re-check, sandbox when available) with 1 and
     2 workers,
 
-each in a fresh copy of the course, and prints seconds per notebook and the ratios to (a). The machines
-are shared: compare the ratios of one run, not absolute times across runs.
+each in a fresh copy of the course, and prints seconds per notebook and the ratios to (a); then (c) the
+start of one sandboxed kernel with the set-up imports, from a fresh interpreter vs forked from the warm
+kernel server. The machines are shared: compare the ratios of one run, not absolute times across runs.
 """
 
 from __future__ import annotations
@@ -96,6 +97,34 @@ def pipeline_run(root: Path, workers: int) -> tuple[float, dict]:
     return time.perf_counter() - start, statuses
 
 
+def kernel_start(repeats: int = 10) -> tuple[float, float]:
+    """Median seconds to start a sandboxed kernel and run the set-up imports, without and with the warm
+    kernel server (interleaved), both through ``SandboxKernelManager`` as in grading."""
+    import statistics
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    from course_utils.grading import kernel_server
+
+    server = kernel_server.socket_path()
+    cell = "import numpy as np\nimport matplotlib.pyplot as plt\nfrom course_utils import mlp, plotting"
+    times = {"launcher": [], "server": []}
+    with tempfile.TemporaryDirectory() as cwd:
+        for _ in range(repeats):
+            for kind in times:
+                os.environ.pop("COURSE_GRADE_KERNEL_SERVER", None)
+                if kind == "server":
+                    os.environ["COURSE_GRADE_KERNEL_SERVER"] = server
+                nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
+                start = time.perf_counter()
+                NotebookClient(nb, timeout=60, kernel_manager_class="course_utils.grading.kernel.SandboxKernelManager",
+                               resources={"metadata": {"path": cwd}}).execute()
+                times[kind].append(time.perf_counter() - start)
+    os.environ.pop("COURSE_GRADE_KERNEL_SERVER", None)
+    return statistics.median(times["launcher"]), statistics.median(times["server"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=30, help="number of submissions (default 30)")
@@ -115,6 +144,9 @@ def main() -> None:
                 counts[record["status"]] = counts.get(record["status"], 0) + 1
             print(f"(b) course-grade --workers {workers}      : {seconds / args.n:6.2f} s/notebook ({seconds:.0f} s), "
                   f"{seconds / plain:.2f}x the time of (a); statuses {counts}")
+        fresh, warm = kernel_start()
+        print(f"(c) kernel start + set-up imports  : fresh interpreter {fresh:.2f} s, forked from the warm server "
+              f"{warm:.2f} s ({warm / fresh:.2f}x), medians of 10 interleaved")
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
