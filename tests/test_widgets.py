@@ -148,6 +148,16 @@ def test_regularization_explorer_without_disk_cache(monkeypatch):
     assert explorer.last_error is None and png(explorer).startswith(PNG_SIGNATURE)
 
 
+def test_regularization_explorer_trains_nothing_while_nbgrader_executes(monkeypatch):
+    import ipywidgets as widgets
+
+    from course_utils.widgets import regularization_explorer
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    note = regularization_explorer()
+    assert isinstance(note, widgets.HTML) and "being graded" in note.value
+
+
 def test_regularization_explorer_rejects_unknown_dataset():
     from course_utils.widgets import regularization_explorer
 
