@@ -1,7 +1,9 @@
 """Every course assignment as its users meet it, through nbgrader itself (one execution per version):
 
 - the committed student version is exactly what nbgrader generates from the instructor source;
-- the solution, autograded, gets full points and none of its cells raises;
+- the solution (the student version with the instructor's answers), autograded by ``course-grade`` - the
+  instructor's path: warm confined kernels, integrity re-check - gets full points, status ``graded``,
+  and none of its cells raises;
 - the blank student version, autograded, gets zero autograded points: every test cell fails with
   ``NotImplementedError`` and no other cell breaks.
 """
@@ -16,6 +18,8 @@ import time
 import nbformat
 import pytest
 
+from course_utils.grading import cli
+from course_utils.grading import status as st
 from course_utils.nbgrader_course import generate_student_versions, nbgrader_api
 from tests.notebook_tools import RELEASE, SOURCE, cell_errors, make_course, nbgrader_meta, source_notebooks
 
@@ -68,6 +72,17 @@ def _check_blank_fails_only_at_tests(notebooks):
                 )
 
 
+def _with_answers(release, source) -> dict:
+    """The student version with every answer cell replaced by the instructor's (a perfect submission)."""
+    answers = {nbgrader_meta(c)["grade_id"]: c["source"] for c in json.loads(source.read_text())["cells"]
+               if nbgrader_meta(c).get("solution")}
+    notebook = json.loads(release.read_text())
+    for cell in notebook["cells"]:
+        if nbgrader_meta(cell).get("grade_id") in answers:
+            cell["source"] = answers[nbgrader_meta(cell)["grade_id"]]
+    return notebook
+
+
 @pytest.mark.parametrize("assignment", [_requires(name) for name in ASSIGNMENTS])
 def test_assignment_round_trip(assignment, tmp_path):
     from nbgrader.api import Gradebook
@@ -80,14 +95,20 @@ def test_assignment_round_trip(assignment, tmp_path):
     for new, old in zip(generated, committed):
         assert _same_notebook(new, old), f"{old} differs from nbgrader's output: run python scripts/release_notebooks.py"
 
-    for student, folder in (("solution", SOURCE), ("blank", root / "release")):
-        shutil.copytree(folder / assignment, root / "submitted" / student / assignment)
-    api = nbgrader_api(root)
-    for student in ("solution", "blank"):
-        start = time.perf_counter()
-        result = api.autograde(assignment, student, force=True, create=True)
-        assert result["success"], result["log"]
-        print(f"{assignment} [{student}] autograded in {time.perf_counter() - start:.1f} s")
+    shutil.copytree(root / "release" / assignment, root / "submitted" / "blank" / assignment)
+    for released in generated:
+        target = root / "submitted" / "solution" / assignment / released.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(_with_answers(released, SOURCE / assignment / released.name)))
+    start = time.perf_counter()
+    result = nbgrader_api(root).autograde(assignment, "blank", force=True, create=True)
+    assert result["success"], result["log"]
+    print(f"{assignment} [blank] autograded by nbgrader in {time.perf_counter() - start:.1f} s")
+    start = time.perf_counter()
+    assert cli.main(["--course", str(root), "autograde", assignment, "--student", "solution"]) == 0
+    print(f"{assignment} [solution] autograded by course-grade in {time.perf_counter() - start:.1f} s")
+    for name, record in st.load_statuses(root, assignment).items():
+        assert (record["status"], record["score"]) == ("graded", record["max_score"]), (name, record)
 
     _check_solution_ran_clean(_autograded(root, "solution", assignment))
     _check_blank_fails_only_at_tests(_autograded(root, "blank", assignment))
