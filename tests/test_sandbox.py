@@ -112,3 +112,15 @@ def test_kernel_server_runs_a_confined_kernel(tmp_path):
     outputs = nb.cells[0].outputs
     assert outputs[0]["text"].split() == ["65534", "False"]
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the inline backend still works
+
+
+def test_kernel_server_is_restarted_when_it_died():
+    from course_utils.grading import kernel_server
+
+    first = kernel_server.socket_path()
+    pid = kernel_server.server_pid()
+    kernel_server._SERVER.proc.kill()
+    kernel_server._SERVER.proc.wait()
+    second = kernel_server.socket_path()
+    assert second is not None and second != first and kernel_server.server_pid() != pid
+    assert not os.path.exists(first)  # the dead server's folder is gone

@@ -28,9 +28,17 @@ def main(argv):
     server, options, dashdash, *cmd = argv
     if dashdash != "--" or not cmd:
         sys.exit("usage: _kernel_shim.py SOCKET OPTIONS_JSON -- KERNEL_CMD...")
+    for fd in (0, 1, 2):  # the kernel gets these three: make sure they exist
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # takes the lowest free descriptor, i.e. this one
     request = dict(json.loads(options), argv=cmd, cwd=os.getcwd(), env=dict(os.environ))
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    conn.connect(server)
+    try:
+        conn.connect(server)
+    except OSError as error:
+        sys.exit(f"course-grade: the kernel server at {server} is unavailable ({error}); the kernel did not start")
     socket.send_fds(conn, [json.dumps(request).encode() + b"\n"], [0, 1, 2])
     started, rest = _read_line(conn)
     if not started or "pid" not in started:
