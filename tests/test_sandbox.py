@@ -124,3 +124,14 @@ def test_kernel_server_is_restarted_when_it_died():
     second = kernel_server.socket_path()
     assert second is not None and second != first and kernel_server.server_pid() != pid
     assert not os.path.exists(first)  # the dead server's folder is gone
+
+
+@needs_root
+def test_launcher_confines_the_command(tmp_path):
+    """The launcher (the re-check's fallback when its fork server is unusable) confines as the servers do."""
+    code = f"import os; print(os.getuid(), os.getcwd(), os.path.exists({str(SECRET)!r}))"
+    done = subprocess.run(
+        sandbox.launcher_cmd(60, 2048, 16, confine={"writable": [str(tmp_path)], "hide": [str(REPO / "notebooks")]})
+        + [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["65534", str(tmp_path), "False"]

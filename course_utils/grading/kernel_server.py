@@ -108,7 +108,8 @@ def _kernel_child(request: dict, fds: list[int]) -> None:
             if "matplotlib" in sys.modules:  # imported by the server: the backend a fresh kernel would pick
                 sys.modules["matplotlib"].rcParams["backend"] = (
                     os.environ.get("MPLBACKEND") or "module://matplotlib_inline.backend_inline")
-            parent = [f"--IPKernelApp.parent_handle={os.environ['JPY_PARENT_PID']}"] if "JPY_PARENT_PID" in os.environ else []
+            parent = os.environ.get("JPY_PARENT_PID")  # read by ipykernel at import, i.e. in the server
+            parent = [f"--IPKernelApp.parent_handle={parent}"] if parent else []
             sys.argv = ["ipykernel_launcher", *parent, *argv[3:]]
             kernelapp.launch_new_instance()
             code = 0

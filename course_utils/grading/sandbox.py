@@ -74,8 +74,10 @@ def _libc():
 
 
 def _mount(source, target: str, fstype, flags: int, data=None) -> None:
-    enc = (lambda v: None if v is None else str(v).encode())
-    if _libc().mount(enc(source), enc(target), enc(fstype), flags, enc(data)) != 0:
+    def encode(value):
+        return None if value is None else str(value).encode()
+
+    if _libc().mount(encode(source), encode(target), encode(fstype), flags, encode(data)) != 0:
         err = ctypes.get_errno()
         raise OSError(err, f"mount {target}: {os.strerror(err)}")
 
@@ -243,7 +245,8 @@ def launcher_cmd(cpu: int, memory_mb: int, fsize_mb: int, network: str = "try", 
     ``network``: "off", "try" or "keep"; ``confine``: ``{"writable": [...], "hide": [...]}``."""
     flag = {"off": ["--no-network"], "try": ["--try-no-network"], "keep": []}[network]
     if confine is not None:
-        flag += ["--confine", *(f"--writable={p}" for p in confine["writable"]), *(f"--hide={p}" for p in confine["hide"])]
+        flag += ["--confine", *(f"--writable={p}" for p in confine["writable"]),
+                 *(f"--hide={p}" for p in confine["hide"])]
     return [sys.executable, "-m", "course_utils.grading.sandbox", "--cpu", str(cpu), "--memory-mb", str(memory_mb),
             "--fsize-mb", str(fsize_mb), *flag, "--"]
 
