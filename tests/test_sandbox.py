@@ -1,6 +1,6 @@
 """``course_utils.grading.sandbox.confine`` and the warm kernel server, on their own.
 
-Confinement needs root (mount namespaces, ``nobody``); these tests are skipped elsewhere. The course
+Confinement needs root (mount namespaces, a uid of its own); these tests are skipped elsewhere. The course
 folder here is the repository's own ``notebooks/``: a folder *inside* what student code must still read
 (``course_utils``, ``data/``), outside the temporary folders.
 """
@@ -32,11 +32,29 @@ def _confined(code: str, writable: Path, hide: list[str]) -> dict:
         confined = confine([{str(writable)!r}], {hide!r})
         os.chdir({str(writable)!r})
         out = {{"confined": confined}}
+        sandbox_max = {sandbox.MAX_PROCESSES}
     """) + textwrap.dedent(code) + "\nprint(json.dumps(out))\n"
     done = subprocess.run([sys.executable, "-I", "-c", script], capture_output=True, text=True, timeout=120,
                           check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+FORK_BOMB = """
+children = []
+try:
+    for _ in range(4 * sandbox_max):
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        children.append(pid)  # not reaped yet: each still counts against RLIMIT_NPROC
+    out['fork_error'] = None
+except OSError as e:
+    out['fork_error'] = type(e).__name__
+out['forked'] = len(children)
+for pid in children:
+    os.waitpid(pid, 0)
+"""
 
 
 def _attempt(expression: str, key: str) -> str:
@@ -52,7 +70,9 @@ def test_confined_code_cannot_reach_the_course_but_runs_the_course_code(tmp_path
     other.write_text("someone else's work")
     code = "\n".join([
         "import resource",
-        "out['uid'], out['nproc'] = os.getuid(), resource.getrlimit(resource.RLIMIT_NPROC)[0]",
+        "out['uid'], out['pid'] = os.getuid(), os.getpid()",
+        "out['nproc'] = resource.getrlimit(resource.RLIMIT_NPROC)[0]",
+        FORK_BOMB,
         _attempt(f"open({str(SECRET)!r}).read()", "read_source"),
         _attempt(f"open({str(REPO / 'notebooks' / 'new-file')!r}, 'w')", "write_course"),
         _attempt(f"open({str(other)!r}).read()", "read_other_tmp"),
@@ -67,8 +87,9 @@ def test_confined_code_cannot_reach_the_course_but_runs_the_course_code(tmp_path
         "out['root_entries'] = sorted(os.listdir('/root')) if out['list_root'] == 'ok' else None",
     ])
     out = _confined(code, writable, [str(REPO / "notebooks")])
-    assert out["confined"] is True and out["uid"] == 65534
-    assert out["nproc"] == sandbox.NOBODY_MAX_PROCESSES  # (not tried: the limit is shared by all of nobody)
+    assert out["confined"] is True and out["uid"] == sandbox.CONFINED_UID_BASE + out["pid"]
+    assert out["nproc"] == sandbox.MAX_PROCESSES
+    assert 0 < out["forked"] < sandbox.MAX_PROCESSES and out["fork_error"] == "BlockingIOError"
     assert out["read_source"] == "FileNotFoundError"  # the course folder is an empty tmpfs
     assert out["write_course"] in {"PermissionError", "FileNotFoundError"}
     assert out["read_other_tmp"] == "FileNotFoundError"  # other temporary folders are hidden
@@ -85,7 +106,7 @@ def test_confined_code_cannot_reach_the_course_but_runs_the_course_code(tmp_path
 
 @needs_root
 def test_kernel_server_runs_a_confined_kernel(tmp_path):
-    """A kernel forked from the warm server runs code as ``nobody`` and cannot see the course."""
+    """A kernel forked from the warm server runs code under a uid of its own and cannot see the course."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -110,7 +131,8 @@ def test_kernel_server_runs_a_confined_kernel(tmp_path):
         for key, value in saved.items():
             os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
     outputs = nb.cells[0].outputs
-    assert outputs[0]["text"].split() == ["65534", "False"]
+    uid, sees_source = outputs[0]["text"].split()
+    assert int(uid) >= sandbox.CONFINED_UID_BASE and sees_source == "False"
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the inline backend still works
 
 
@@ -134,4 +156,5 @@ def test_launcher_confines_the_command(tmp_path):
         sandbox.launcher_cmd(60, 2048, 16, confine={"writable": [str(tmp_path)], "hide": [str(REPO / "notebooks")]})
         + [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["65534", str(tmp_path), "False"]
+    uid, cwd, sees_source = done.stdout.split()
+    assert (int(uid) >= sandbox.CONFINED_UID_BASE, cwd, sees_source) == (True, str(tmp_path), "False")

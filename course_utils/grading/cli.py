@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recheck-timeout", type=int, default=60, help="limit of the re-check process in s (default 60)")
     p.add_argument("--no-recheck", action="store_true", help="skip the integrity re-check (not recommended)")
     p.add_argument("--sandbox", choices=["auto", "on", "off"], default="auto",
-                   help="isolate student code: rlimits + empty network namespace, and as root also user nobody "
+                   help="isolate student code: rlimits + empty network namespace, and as root also a uid of its own "
                         "with the course folder hidden (auto = when unshare is permitted here; default %(default)s)")
 
     p = sub.add_parser("feedback", help="feedback HTML per student (hidden tests removed)")

@@ -26,12 +26,12 @@ def _limits() -> dict:
 class SandboxKernelManager(AsyncKernelManager):
     """Starts each kernel isolated: rlimits, no network (ZeroMQ over ipc sockets), course hidden when root.
 
-    When grading runs as root, the course folder is hidden and the kernel runs as ``nobody``.
+    When grading runs as root, the course folder is hidden and the kernel runs under a uid of its own.
 
     Use with ``c.Execute.kernel_manager_class = "course_utils.grading.kernel.SandboxKernelManager"``.
     With ``COURSE_GRADE_KERNEL_SERVER`` set to a kernel server's socket, the kernel is forked from that
     warm server through ``_kernel_shim.py``; ``COURSE_GRADE_CONFINE=1`` asks it to hide the folders in
-    ``COURSE_GRADE_HIDE`` (``os.pathsep``-separated) and the temporary folders and to drop to ``nobody``.
+    ``COURSE_GRADE_HIDE`` (``os.pathsep``-separated) and the temporary folders and to drop to a uid of its own.
     Without a server the kernel starts through the sandbox launcher (rlimits + no network only).
     Limits come from ``COURSE_GRADE_SANDBOX_{CPU,MEMORY_MB,FSIZE_MB}``.
     """

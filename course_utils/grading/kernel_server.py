@@ -8,7 +8,7 @@ environment and standard streams. The server forks a child per kernel, which
 
 1. starts its own session, takes the shim's streams, and closes every other descriptor;
 2. isolates itself (:mod:`course_utils.grading.sandbox`): empty network namespace, the course folder and
-   the temporary folders hidden, user ``nobody`` (when run as root), rlimits;
+   the temporary folders hidden, a uid of its own (when run as root), rlimits;
 3. runs ``ipykernel_launcher`` in the warm interpreter (any other kernel command is exec'd).
 
 Every notebook still gets a fresh process (copy-on-write of this one), without paying ~1 s of

@@ -276,7 +276,7 @@ def run_student_side(plan, answers, timeout_s=DEFAULT_TIMEOUT_S, memory_mb=DEFAU
     The child is forked from a warm re-check server (:class:`_ForkServer`; same limits, applied in the
     child before any student code) or, if that is unavailable, started as a fresh interpreter through
     the sandbox launcher. With ``hide`` (a list of folders), the child is confined as the kernels are
-    (:func:`.sandbox.confine`: those folders and the temporary folders hidden, user ``nobody``).
+    (:func:`.sandbox.confine`: those folders and the temporary folders hidden, a uid of its own).
     """
     calls, exercises = [], set()
     for test in plan["tests"].values():

@@ -4,9 +4,9 @@
   :func:`limits_preexec` wraps it as a ``preexec_fn`` for single-threaded callers.
 * :func:`hide_files` + :func:`drop_privileges` (both through :func:`confine`) - when run as root: a new
   mount namespace in which the course folder and the temporary folders are covered by empty tmpfs
-  mounts (only the process's own folders are bound back), then the process becomes ``nobody``, so it
-  can neither read nor write the gradebook, the instructor's sources or other submissions, and cannot
-  undo the mounts.
+  mounts (only the process's own folders are bound back), then the process becomes a user of its own
+  (:func:`confined_uid`), so it can neither read nor write the gradebook, the instructor's sources or
+  other submissions, cannot undo the mounts, and cannot reach another confined process.
 * ``python -m course_utils.grading.sandbox [options] -- CMD...`` - a launcher that applies the same
   limits, moves into an empty network namespace (``unshare(CLONE_NEWNET)``, when permitted) and execs
   ``CMD``. The re-check child is started through it (a ``preexec_fn`` is not safe in the threaded worker)
@@ -26,10 +26,10 @@ CLONE_NEWNET = 0x40000000
 CLONE_NEWNS = 0x00020000
 MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x1000, 0x4000, 0x40000
 PR_SET_NO_NEW_PRIVS = 38
-NOBODY = (65534, 65534)
-"""The uid and gid student code runs as when grading runs as root (``nobody``/``nogroup`` on Debian)."""
-NOBODY_MAX_PROCESSES = 1024
-"""RLIMIT_NPROC once confined: processes and threads of ``nobody`` (all kernels together), against fork bombs."""
+CONFINED_UID_BASE = 2_000_000_000
+"""A confined process runs as uid = gid = this + its pid: no account has it, no two live processes share it."""
+MAX_PROCESSES = 256
+"""RLIMIT_NPROC once confined: processes and threads of that uid, i.e. of one kernel and its children."""
 TMPFS_OPTIONS = "size=512m,mode={mode:o}"
 DEFAULT_LIMITS = {"cpu": 600, "memory_mb": 4096, "fsize_mb": 256, "nofile": 256}
 
@@ -108,7 +108,7 @@ def checkout_path() -> list[str]:
 def hide_files(keep: list[str], hide: list[str]) -> None:
     """In a new mount namespace, cover every folder of ``hide`` with an empty tmpfs; ``keep`` stays visible.
 
-    A folder on the way to a ``keep`` path that ``nobody`` cannot enter (e.g. ``/root``, mode 700, above
+    A folder on the way to a ``keep`` path that other users cannot enter (e.g. ``/root``, mode 700, above
     pyenv's Python) is covered too, with the kept paths bound back into the cover. Covers inside a kept
     path (the course folder inside the repository) are mounted last. Needs root (CAP_SYS_ADMIN).
     """
@@ -146,7 +146,12 @@ def hide_files(keep: list[str], hide: list[str]) -> None:
             cover(path)
 
 
-def drop_privileges(uid: int = NOBODY[0], gid: int = NOBODY[1]) -> None:
+def confined_uid() -> int:
+    """The uid (and gid) :func:`confine` gives the calling process: :data:`CONFINED_UID_BASE` + its pid."""
+    return CONFINED_UID_BASE + os.getpid()
+
+
+def drop_privileges(uid: int, gid: int) -> None:
     """Become ``uid``/``gid`` with no supplementary groups, no capabilities and no way back (no_new_privs)."""
     os.setgroups([])
     os.setgid(gid)
@@ -154,30 +159,31 @@ def drop_privileges(uid: int = NOBODY[0], gid: int = NOBODY[1]) -> None:
     _libc().prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
 
 
-def give_to_nobody(paths: list[str]) -> None:
-    """``chown -R nobody`` (symbolic links not followed): the folders student code may write."""
+def give_to(paths: list[str], uid: int) -> None:
+    """``chown -R uid:uid`` (symbolic links not followed): the folders student code may write."""
     for top in paths:
-        os.chown(top, *NOBODY, follow_symlinks=False)
+        os.chown(top, uid, uid, follow_symlinks=False)
         for folder, dirs, files in os.walk(top):
             for name in dirs + files:
-                os.chown(os.path.join(folder, name), *NOBODY, follow_symlinks=False)
+                os.chown(os.path.join(folder, name), uid, uid, follow_symlinks=False)
 
 
 def confine(writable: list[str], hide: list[str]) -> bool:
     """Confine the calling process when root; returns whether it did (``False`` when not root).
 
     :func:`hide_files` (``hide``, the temporary folders and the course's checkout covered; the runtime
-    and ``writable`` kept), ``writable`` given to ``nobody``, :func:`drop_privileges`, and at most
-    :data:`NOBODY_MAX_PROCESSES` processes. Not root: the process cannot read more than its user anyway."""
+    and ``writable`` kept), ``writable`` given to :func:`confined_uid`, :func:`drop_privileges` to it, and
+    at most :data:`MAX_PROCESSES` processes. Not root: the process cannot read more than its user anyway."""
     import tempfile
 
     if os.geteuid() != 0:
         return False
     temporary = [tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm"]
     hide_files(runtime_paths() + writable, list(hide) + temporary + checkout_path())
-    give_to_nobody(writable)
-    drop_privileges()
-    resource.setrlimit(resource.RLIMIT_NPROC, (NOBODY_MAX_PROCESSES, NOBODY_MAX_PROCESSES))
+    uid = confined_uid()
+    give_to(writable, uid)
+    drop_privileges(uid, uid)
+    resource.setrlimit(resource.RLIMIT_NPROC, (MAX_PROCESSES, MAX_PROCESSES))
     return True
 
 
@@ -216,7 +222,7 @@ def main(argv=None) -> None:
     parser.add_argument("--nofile", type=int, default=DEFAULT_LIMITS["nofile"])
     parser.add_argument("--no-network", action="store_true", help="fail unless an empty network namespace is made")
     parser.add_argument("--try-no-network", action="store_true", help="empty network namespace when permitted")
-    parser.add_argument("--confine", action="store_true", help="confine(): hide folders, become nobody (root only)")
+    parser.add_argument("--confine", action="store_true", help="confine(): hide folders, own uid (root only)")
     parser.add_argument("--writable", action="append", default=[], help="with --confine: a folder to keep, writable")
     parser.add_argument("--hide", action="append", default=[], help="with --confine: a folder to hide")
     parser.add_argument("cmd", nargs=argparse.REMAINDER)
