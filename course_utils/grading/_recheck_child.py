@@ -201,7 +201,7 @@ def _warm_imports(preamble: str) -> None:
 
 def _child(request: dict) -> None:
     """In the forked child: own session, no inherited descriptors, limits, then :func:`main`. Never returns."""
-    from course_utils.grading.sandbox import apply_limits, confine, unshare_network
+    from course_utils.grading.sandbox import isolate
 
     code = 1
     try:
@@ -213,14 +213,9 @@ def _child(request: dict) -> None:
         os.dup2(devnull, 1)
         os.dup2(err, 2)
         os.closerange(3, 4096)
-        os.chdir(work)
         os.environ["HOME"] = work
-        if request.get("network", "try") != "keep":
-            unshare_network()
-        if request.get("confine"):
-            confine([work], request.get("hide", []))
-            os.chdir(work)
-        apply_limits(request["cpu"], request["memory_mb"], request["fsize_mb"], request.get("nofile", 256))
+        isolate(work, request["limits"], request.get("network", "try"),
+                [work] if request.get("confine") else None, request.get("hide", []))
         main(request["spec"], request["out"])
         code = 0
     except BaseException:  # noqa: BLE001

@@ -77,13 +77,9 @@ def _isolate(request: dict) -> list[str]:
     os.makedirs(home, exist_ok=True)
     os.environ.update(HOME=home, IPYTHONDIR=os.path.join(home, ".ipython"),
                       MPLCONFIGDIR=os.path.join(home, ".matplotlib"))
-    if request.get("network") == "off" and not sandbox.unshare_network():
-        raise OSError("unshare(CLONE_NEWNET) not permitted; refusing to start the kernel without isolation")
-    if request.get("confine"):
-        sandbox.confine([private, request["cwd"]], request.get("hide", []))
-    os.chdir(request["cwd"])
-    limits = request["limits"]
-    sandbox.apply_limits(limits["cpu"], limits["memory_mb"], limits["fsize_mb"], limits.get("nofile", 256))
+    cwd = request["cwd"]
+    sandbox.isolate(cwd, request["limits"], request.get("network", "keep"),
+                    [private, cwd] if request.get("confine") else None, request.get("hide", []))
     return argv
 
 

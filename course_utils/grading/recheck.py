@@ -292,7 +292,7 @@ def run_student_side(plan, answers, timeout_s=DEFAULT_TIMEOUT_S, memory_mb=DEFAU
         spec_path, out_path = Path(work) / "spec.json", Path(work) / "out.json"
         spec_path.write_text(json.dumps(spec))
         request = {"spec": str(spec_path), "out": str(out_path), "work": work, "preamble": plan["preamble"],
-                   "cpu": int(timeout_s), "memory_mb": int(memory_mb), "fsize_mb": 64, "network": "try",
+                   "limits": {"cpu": int(timeout_s), "memory_mb": int(memory_mb), "fsize_mb": 64}, "network": "try",
                    "confine": hide is not None, "hide": list(hide or [])}
         code = _run_forked(request, timeout_s)
         if code is None:

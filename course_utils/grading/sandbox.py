@@ -1,7 +1,8 @@
 """Process limits for everything that runs student code.
 
-* :func:`apply_limits` - rlimits (CPU seconds, address space, file size, open files, no core dumps);
-  :func:`limits_preexec` wraps it as a ``preexec_fn`` for single-threaded callers.
+* :func:`isolate` - the sequence every process that runs student code goes through: network namespace,
+  :func:`confine`, working folder, :func:`apply_limits` (rlimits: CPU seconds, address space, file size,
+  open files, no core dumps).
 * :func:`hide_files` + :func:`drop_privileges` (both through :func:`confine`) - when run as root: a new
   mount namespace in which the course folder and the temporary folders are covered by empty tmpfs
   mounts (only the process's own folders are bound back), then the process becomes a user of its own
@@ -49,22 +50,10 @@ def apply_limits(cpu: int, memory_mb: int, fsize_mb: int, nofile: int = 256) -> 
     setlimit(resource.RLIMIT_CORE, 0)
 
 
-def limits_preexec(cpu: int, memory_mb: int, fsize_mb: int, nofile: int = 256, no_network: bool = True):
-    """A ``preexec_fn``: new session (so the whole group can be killed), no network when permitted
-    (best effort), then :func:`apply_limits`."""
-    def preexec():
-        os.setsid()
-        if no_network:
-            unshare_network()
-        apply_limits(cpu, memory_mb, fsize_mb, nofile)
-    return preexec
-
-
 def unshare_network() -> bool:
     """Move the calling process into a new, empty network namespace; ``False`` when not permitted."""
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.unshare(CLONE_NEWNET) == 0
+        return _libc().unshare(CLONE_NEWNET) == 0
     except (OSError, AttributeError):
         return False
 
@@ -187,6 +176,26 @@ def confine(writable: list[str], hide: list[str]) -> bool:
     return True
 
 
+def isolate(cwd: str, limits: dict, network: str = "try", writable=None, hide=()) -> None:
+    """Isolate the calling process before it runs student code, in this order (``OSError`` when a required
+    step is not permitted):
+
+    1. ``network``: "off" - an empty network namespace, required; "try" - one when permitted; "keep".
+    2. When ``writable`` (a list of folders) is given: :func:`confine` (``writable`` kept and given to the
+       process, ``hide`` hidden), required.
+    3. ``chdir(cwd)``: the working folder as seen through the new mounts.
+    4. :func:`apply_limits` with ``limits`` (``cpu``, ``memory_mb``, ``fsize_mb``, optional ``nofile``).
+    """
+    if network == "off" and not unshare_network():
+        raise OSError("unshare(CLONE_NEWNET) not permitted")
+    if network == "try":
+        unshare_network()
+    if writable is not None and not confine(writable, list(hide)):
+        raise OSError("confinement needs root")
+    os.chdir(cwd)
+    apply_limits(limits["cpu"], limits["memory_mb"], limits["fsize_mb"], limits.get("nofile", DEFAULT_LIMITS["nofile"]))
+
+
 def available() -> bool:
     """Whether the launcher can isolate a process here (unshare(CLONE_NEWNET) permitted)."""
     import subprocess
@@ -230,18 +239,13 @@ def main(argv=None) -> None:
     cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
     if not cmd:
         parser.error("no command")
-    if args.no_network and not unshare_network():
-        sys.stderr.write("sandbox: unshare(CLONE_NEWNET) not permitted; refusing to start without isolation\n")
+    network = "off" if args.no_network else "try" if args.try_no_network else "keep"
+    limits = {"cpu": args.cpu, "memory_mb": args.memory_mb, "fsize_mb": args.fsize_mb, "nofile": args.nofile}
+    try:
+        isolate(os.getcwd(), limits, network, args.writable if args.confine else None, args.hide)
+    except OSError as error:
+        sys.stderr.write(f"sandbox: {error}; refusing to start without isolation\n")
         sys.exit(70)
-    if args.try_no_network:
-        unshare_network()
-    if args.confine:
-        cwd = os.getcwd()
-        if not confine(args.writable, args.hide):
-            sys.stderr.write("sandbox: --confine needs root; refusing to start unconfined\n")
-            sys.exit(70)
-        os.chdir(cwd)
-    apply_limits(args.cpu, args.memory_mb, args.fsize_mb, args.nofile)
     os.execvp(cmd[0], cmd)
 
 
