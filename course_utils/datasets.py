@@ -34,6 +34,7 @@ from ._validation import check_choice
 __all__ = [
     "DATA_DIR",
     "PLANAR_DATASETS",
+    "DATA_FILES",
     "data_dir",
     "list_datasets",
     "load_planar",
@@ -51,7 +52,8 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 #: Names accepted by :func:`load_planar`.
 PLANAR_DATASETS = ("circles", "moons", "noisy", "flower")
 
-_FILES = {
+#: File name in the data folder of every dataset (``scripts/make_datasets.py`` writes these).
+DATA_FILES = {
     "circles": "circles.npz",
     "moons": "moons.npz",
     "noisy": "noisy.npz",
@@ -80,12 +82,12 @@ def data_dir() -> Path:
 
 def _path(name: str) -> Path:
     folder = data_dir()
-    path = folder / _FILES[name]
+    path = folder / DATA_FILES[name]
     if not path.is_file():
         raise FileNotFoundError(
             f"dataset file {path} not found; data files live in the repository's data/ folder "
             f"(install the package in editable mode with `pip install -e .`, set COURSE_DATA_DIR to the "
-            f"folder holding {_FILES[name]}, or regenerate it with `python scripts/make_datasets.py`)"
+            f"folder holding {DATA_FILES[name]}, or regenerate it with `python scripts/make_datasets.py`)"
         )
     return path
 
@@ -93,8 +95,8 @@ def _path(name: str) -> Path:
 def list_datasets(describe: bool = False):
     """Return the sorted dataset names, or a dict ``name -> one-line description`` if ``describe``."""
     if describe:
-        return {name: _DESCRIPTIONS[name] for name in sorted(_FILES)}
-    return sorted(_FILES)
+        return {name: _DESCRIPTIONS[name] for name in sorted(DATA_FILES)}
+    return sorted(DATA_FILES)
 
 
 # --------------------------------------------------------------------------- planar sets

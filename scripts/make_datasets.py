@@ -36,19 +36,12 @@ from pathlib import Path
 
 import numpy as np
 
+from course_utils.datasets import DATA_FILES
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "data"
 CHECKSUMS = "checksums.json"
 
-FILES = {
-    "circles": "circles.npz",
-    "moons": "moons.npz",
-    "noisy": "noisy.npz",
-    "flower": "flower.npz",
-    "digits": "digits.npz",
-    "temperature": "temperature.csv",
-}
-PLANAR = ("circles", "moons", "noisy", "flower")
 DECIMALS = 4
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -254,7 +247,7 @@ def build(name: str) -> bytes:
         return build_digits()
     if name == "temperature":
         return build_temperature()
-    raise ValueError(f"name must be one of {sorted(FILES)}, got {name!r}")
+    raise ValueError(f"name must be one of {sorted(DATA_FILES)}, got {name!r}")
 
 
 def sha256(data: bytes) -> str:
@@ -264,14 +257,14 @@ def sha256(data: bytes) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory (default: data/)")
-    parser.add_argument("--only", nargs="+", choices=sorted(FILES), help="regenerate only these datasets")
+    parser.add_argument("--only", nargs="+", choices=sorted(DATA_FILES), help="regenerate only these datasets")
     parser.add_argument(
         "--check",
         action="store_true",
         help="write nothing; compare with checksums.json in --out and exit 1 on a mismatch",
     )
     args = parser.parse_args(argv)
-    names = args.only or list(FILES)
+    names = args.only or list(DATA_FILES)
     checksum_path = args.out / CHECKSUMS
     recorded = json.loads(checksum_path.read_text()) if checksum_path.exists() else {}
 
@@ -279,18 +272,18 @@ def main(argv: list[str] | None = None) -> int:
         bad = 0
         for name in names:
             digest = sha256(build(name))
-            expected = recorded.get(FILES[name])
+            expected = recorded.get(DATA_FILES[name])
             status = "ok" if digest == expected else "MISMATCH"
             bad += status != "ok"
-            print(f"{status:8s} {FILES[name]} {digest}")
+            print(f"{status:8s} {DATA_FILES[name]} {digest}")
         return 1 if bad else 0
 
     args.out.mkdir(parents=True, exist_ok=True)
     for name in names:
         data = build(name)
-        (args.out / FILES[name]).write_bytes(data)
-        recorded[FILES[name]] = sha256(data)
-        print(f"wrote {args.out / FILES[name]} ({len(data)} bytes) sha256={recorded[FILES[name]]}")
+        (args.out / DATA_FILES[name]).write_bytes(data)
+        recorded[DATA_FILES[name]] = sha256(data)
+        print(f"wrote {args.out / DATA_FILES[name]} ({len(data)} bytes) sha256={recorded[DATA_FILES[name]]}")
     ordered = {key: recorded[key] for key in sorted(recorded)}
     checksum_path.write_text(json.dumps(ordered, indent=2) + "\n")
     return 0

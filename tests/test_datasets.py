@@ -223,7 +223,7 @@ def test_loading_imports_neither_matplotlib_nor_sklearn():
 
 # --------------------------------------------------------------------------- files and checksums
 def test_checksums_cover_exactly_the_data_files():
-    assert set(CHECKSUMS) == set(datasets._FILES.values())
+    assert set(CHECKSUMS) == set(datasets.DATA_FILES.values())
     on_disk = {p.name for p in DATA.iterdir() if p.name not in ("README.md", "checksums.json")}
     assert on_disk == set(CHECKSUMS)
 
@@ -261,7 +261,7 @@ def test_regeneration_reproduces_planar_files(tmp_path):
     _regenerate(tmp_path, names)
     written = json.loads((tmp_path / "checksums.json").read_text())
     for name in names:
-        filename = datasets._FILES[name]
+        filename = datasets.DATA_FILES[name]
         assert _sha256(tmp_path / filename) == CHECKSUMS[filename] == written[filename]
         assert (tmp_path / filename).read_bytes() == (DATA / filename).read_bytes()
 
