@@ -19,7 +19,6 @@ kernel server. The machines are shared: compare the ratios of one run, not absol
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import shutil
@@ -35,11 +34,8 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+from tests.notebook_tools import nbgrader_meta, with_answers  # noqa: E402 - after the path is set
 A, NB = "week3_3_softmax", "softmax_regression"
-
-
-def _meta(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
 
 
 def make_course(base: Path, n: int) -> Path:
@@ -56,14 +52,9 @@ def make_course(base: Path, n: int) -> Path:
     pipeline.release(root, A)
     release = json.loads((root / "release" / A / f"{NB}.ipynb").read_text())
     source = json.loads((root / "source" / A / f"{NB}.ipynb").read_text())
-    answers = {_meta(c)["grade_id"]: c["source"] for c in source["cells"] if _meta(c).get("solution")}
-    solution, partial = copy.deepcopy(release), copy.deepcopy(release)
-    for cell in solution["cells"]:
-        if _meta(cell).get("grade_id") in answers:
-            cell["source"] = answers[_meta(cell)["grade_id"]]
-    for cell in partial["cells"]:
-        if _meta(cell).get("grade_id") == "softmax":
-            cell["source"] = answers["softmax"]
+    solution = with_answers(release, source)
+    softmax_only = {"cells": [c for c in source["cells"] if nbgrader_meta(c).get("grade_id") == "softmax"]}
+    partial = with_answers(release, softmax_only)
     kinds = [solution, release, partial]
     for i in range(n):
         folder = root / "submitted" / f"s{i:03d}" / A

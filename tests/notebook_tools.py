@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,17 @@ def source_notebooks() -> list[Path]:
 
 def nbgrader_meta(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def with_answers(release: dict, source: dict) -> dict:
+    """A copy of the student version (notebook JSON) whose answer cells hold the instructor's answers
+    from ``source``: a perfect submission."""
+    answers = {nbgrader_meta(c)["grade_id"]: c["source"] for c in source["cells"] if nbgrader_meta(c).get("solution")}
+    notebook = copy.deepcopy(release)
+    for cell in notebook["cells"]:
+        if nbgrader_meta(cell).get("grade_id") in answers:
+            cell["source"] = answers[nbgrader_meta(cell)["grade_id"]]
+    return notebook
 
 
 def cell_errors(notebook) -> list[tuple[int, dict, dict]]:

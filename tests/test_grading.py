@@ -31,7 +31,7 @@ import pytest
 from course_utils.grading import cli, pipeline
 from course_utils.grading import status as st
 from course_utils.grading.recheck import decode
-from tests.notebook_tools import SOURCE, make_course
+from tests.notebook_tools import SOURCE, make_course, nbgrader_meta, with_answers
 
 pytestmark = pytest.mark.slow
 
@@ -40,12 +40,8 @@ NB = "softmax_regression"
 OPTIONS = ["--cell-timeout", "5", "--notebook-timeout", "90", "--recheck-timeout", "20"]
 
 
-def _meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
 def _cell(nb: dict, grade_id: str) -> dict:
-    return next(c for c in nb["cells"] if _meta(c).get("grade_id") == grade_id)
+    return next(c for c in nb["cells"] if nbgrader_meta(c).get("grade_id") == grade_id)
 
 
 def _text(cell: dict) -> str:
@@ -61,7 +57,7 @@ def _trim_source(root) -> None:
     """Drop the cells after the last test cell (ungraded training experiments) from the temp course."""
     path = root / "source" / A / f"{NB}.ipynb"
     nb = json.loads(path.read_text())
-    last = max(i for i, c in enumerate(nb["cells"]) if _meta(c).get("grade"))
+    last = max(i for i, c in enumerate(nb["cells"]) if nbgrader_meta(c).get("grade"))
     nb["cells"] = nb["cells"][: last + 1]
     path.write_text(json.dumps(nb, indent=1))
 
@@ -78,10 +74,7 @@ def _corpus(root, port: int) -> dict:
     ``port``: a TCP listener on 127.0.0.1 that the "network" submission tries to reach."""
     release = json.loads((root / "release" / A / f"{NB}.ipynb").read_text())
     source = json.loads((root / "source" / A / f"{NB}.ipynb").read_text())
-    solution = copy.deepcopy(release)
-    for cell in source["cells"]:
-        if _meta(cell).get("solution"):
-            _cell(solution, _meta(cell)["grade_id"])["source"] = cell["source"]
+    solution = with_answers(release, source)
 
     def variant(base, **cells):
         nb = copy.deepcopy(base)
@@ -412,7 +405,7 @@ def test_recheck_runs_helper_functions_the_student_added_but_not_their_experimen
 
     source = nbformat.read(SOURCE / A / f"{NB}.ipynb", as_version=4)
     submission = copy.deepcopy(source)
-    index = next(i for i, c in enumerate(submission.cells) if _meta(c).get("grade_id") == "softmax")
+    index = next(i for i, c in enumerate(submission.cells) if nbgrader_meta(c).get("grade_id") == "softmax")
     submission.cells[index].source = "def softmax(Z):\n    return _stable_softmax(Z)\n"
     submission.cells.insert(index, nbformat.v4.new_code_cell(
         "def _stable_softmax(Z):\n    E = np.exp(Z - Z.max(axis=0, keepdims=True))\n    return E / E.sum(axis=0, keepdims=True)\n"
@@ -508,7 +501,7 @@ def test_stripped_metadata_is_tampering_and_graded_against_the_source(graded):
     assert (row["status"], row["score"]) == (st.TAMPERING, "5")
     assert "nbgrader metadata removed from" in row["reasons"]
     submitted = json.loads((graded["root"] / "submitted" / "stripped" / A / f"{NB}.ipynb").read_text())
-    assert not any(_meta(c) for c in submitted["cells"])  # the submission itself is left as it was
+    assert not any(nbgrader_meta(c) for c in submitted["cells"])  # the submission itself is left as it was
 
 
 def test_duplicated_test_cell_counts_once(graded):

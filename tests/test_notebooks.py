@@ -21,7 +21,15 @@ import pytest
 from course_utils.grading import cli
 from course_utils.grading import status as st
 from course_utils.nbgrader_course import generate_student_versions, nbgrader_api
-from tests.notebook_tools import RELEASE, SOURCE, cell_errors, make_course, nbgrader_meta, source_notebooks
+from tests.notebook_tools import (
+    RELEASE,
+    SOURCE,
+    cell_errors,
+    make_course,
+    nbgrader_meta,
+    source_notebooks,
+    with_answers,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -72,17 +80,6 @@ def _check_blank_fails_only_at_tests(notebooks):
                 )
 
 
-def _with_answers(release, source) -> dict:
-    """The student version with every answer cell replaced by the instructor's (a perfect submission)."""
-    answers = {nbgrader_meta(c)["grade_id"]: c["source"] for c in json.loads(source.read_text())["cells"]
-               if nbgrader_meta(c).get("solution")}
-    notebook = json.loads(release.read_text())
-    for cell in notebook["cells"]:
-        if nbgrader_meta(cell).get("grade_id") in answers:
-            cell["source"] = answers[nbgrader_meta(cell)["grade_id"]]
-    return notebook
-
-
 @pytest.mark.parametrize("assignment", [_requires(name) for name in ASSIGNMENTS])
 def test_assignment_round_trip(assignment, tmp_path):
     from nbgrader.api import Gradebook
@@ -99,7 +96,8 @@ def test_assignment_round_trip(assignment, tmp_path):
     for released in generated:
         target = root / "submitted" / "solution" / assignment / released.name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(_with_answers(released, SOURCE / assignment / released.name)))
+        source = json.loads((SOURCE / assignment / released.name).read_text())
+        target.write_text(json.dumps(with_answers(json.loads(released.read_text()), source)))
     start = time.perf_counter()
     result = nbgrader_api(root).autograde(assignment, "blank", force=True, create=True)
     assert result["success"], result["log"]
