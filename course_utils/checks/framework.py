@@ -70,6 +70,34 @@ class Exercise:
         return list(self.visible_cases()) + (list(self.hidden_cases()) if hidden else [])
 
 
+def question(name: str, answer, why: str, choices: str = "", rel_tol: float = 0.0) -> Exercise:
+    """A short conceptual question graded like an exercise.
+
+    The notebook's answer cell sets a variable (``answer_q = None`` in the student version) and its test cell
+    calls ``check(name, lambda: answer_q)``. ``answer`` is one letter of ``choices`` (multiple choice, e.g.
+    ``choices="abcd"``) or, when ``choices`` is empty, a number accepted within ``rel_tol`` (relative).
+    ``why`` is shown with a wrong answer: it says what to reconsider, without giving the answer away.
+    """
+
+    def judge(case: Case, got) -> None:
+        if got is None:
+            raise CheckFailed(f"{name}: not answered yet: set the answer variable in the cell above")
+        if choices:
+            letter = got.strip().lower() if isinstance(got, str) else None
+            if letter is None or len(letter) != 1 or letter not in choices:
+                raise CheckFailed(f"{name}: answer with one letter out of {', '.join(choices)}; got {got!r}")
+            if letter != answer:
+                raise CheckFailed(f"{name}: ({letter}) is not the best answer. {why}")
+            return
+        if isinstance(got, (bool, str, list, dict)) or np.asarray(got).size != 1:
+            raise CheckFailed(f"{name}: answer with a single number; got {got!r}")
+        value = float(np.asarray(got).reshape(()))
+        if not abs(value - answer) <= rel_tol * abs(answer):
+            raise CheckFailed(f"{name}: {value:g} is not right. {why}")
+
+    return Exercise(name=name, visible_cases=lambda: [Case("your answer", {})], hidden_cases=list, judge=judge)
+
+
 def exercise_table(*exercises: Exercise) -> dict:
     """``{exercise.name: exercise}`` for a check module's ``EXERCISES``."""
     return {exercise.name: exercise for exercise in exercises}
