@@ -21,7 +21,6 @@ from .minibatch import _mini_batches
 
 # exercise name -> (Kernels field, the function's name in the notebook)
 PIECES = {
-    "compute_cost_with_l2": ("cost_with_l2", "compute_cost_with_l2"),
     "dropout_forward": ("dropout_forward", "dropout_forward"),
     "dropout_backward": ("dropout_backward", "dropout_backward"),
     "random_mini_batches": ("mini_batches", "random_mini_batches"),
@@ -43,7 +42,6 @@ class Kernels:
     """Which function ``train`` runs for each piece; ``None`` means the course's reference.
 
     The fields take the exercises' contracts (shapes as in the notebooks):
-    ``cost_with_l2(AL, Y, parameters, lambd) -> float`` (sigmoid output; the recorded cost),
     ``dropout_forward(A, keep_prob, rng) -> (A_out, D)``, ``dropout_backward(dA, D, keep_prob) -> dA_prev``,
     ``mini_batches(X, Y, mini_batch_size, rng) -> [(X_t, Y_t), ...]``,
     ``momentum_update(parameters, grads, v, beta, learning_rate) -> (parameters, v)``,
@@ -56,7 +54,6 @@ class Kernels:
     ``batchnorm_forward_test(Z, gamma, beta, running_mean, running_var, epsilon) -> Z_tilde``.
     """
 
-    cost_with_l2: Callable | None = None
     dropout_forward: Callable | None = None
     dropout_backward: Callable | None = None
     mini_batches: Callable | None = None

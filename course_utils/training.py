@@ -132,7 +132,7 @@ def train(
     ``progress`` shows a tqdm bar, except while nbgrader executes the notebook (``NBGRADER_EXECUTION`` set):
     nobody watches a graded run, and each bar update is a widget message the grader has to process.
     ``kernels`` (from :func:`course_utils.student_kernels.own_kernels`) swaps in the student's own dropout,
-    batch norm, mini-batches, update rule and recorded L2 cost; ``None`` runs the course's reference.
+    batch norm, mini-batches and update rule; ``None`` runs the course's reference.
     Raises ``ValueError`` if the cost becomes NaN or infinite (the training diverged).
     """
     rng = check_rng(rng)
@@ -207,8 +207,6 @@ def train(
     accuracy_pending = False
 
     def recorded_cost(AL, Y_part, parameters) -> float:
-        if kernels.cost_with_l2 is not None and output == "sigmoid":
-            return float(kernels.cost_with_l2(AL, Y_part, parameters, lambd))
         return _cost(AL, Y_part, output, lambd, [parameters[key] for key in weight_keys] if lambd > 0 else ())
 
     progress = progress and "NBGRADER_EXECUTION" not in os.environ

@@ -21,14 +21,6 @@ def counted(fn):
 
 
 @counted
-def compute_cost_with_l2(AL, Y, parameters, lambd):
-    m = Y.shape[1]
-    cross_entropy = -np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL))
-    weights = [value for key, value in parameters.items() if key.startswith("W")]
-    return float(cross_entropy + lambd / (2 * m) * sum(np.sum(W * W) for W in weights))
-
-
-@counted
 def dropout_forward(A, keep_prob, rng):
     D = (rng.random(A.shape) < keep_prob).astype(float)
     return A * D / keep_prob, D
@@ -107,9 +99,9 @@ def batchnorm_forward_test(Z, gamma, beta, running_mean, running_var, epsilon=1e
 
 
 STUDENT = {fn.__name__: fn for fn in (
-    compute_cost_with_l2, dropout_forward, dropout_backward, random_mini_batches, momentum_update, rmsprop_update,
+    dropout_forward, dropout_backward, random_mini_batches, momentum_update, rmsprop_update,
     initialize_adam, adam_update, batchnorm_forward, batchnorm_backward, update_running_stats, batchnorm_forward_test)}
-EVERY_KERNEL = Kernels(cost_with_l2=compute_cost_with_l2, dropout_forward=dropout_forward,
+EVERY_KERNEL = Kernels(dropout_forward=dropout_forward,
                        dropout_backward=dropout_backward, mini_batches=random_mini_batches,
                        momentum_update=momentum_update, rmsprop_update=rmsprop_update, initialize_adam=initialize_adam,
                        adam_update=adam_update, batchnorm_forward=batchnorm_forward,
@@ -124,7 +116,7 @@ SETTINGS = {
     "batch norm, Adam, mini-batches": dict(batchnorm=True, optimizer="adam", mini_batch_size=32),
 }
 USES = {
-    "dropout and L2, full batch GD": {"compute_cost_with_l2", "dropout_forward", "dropout_backward"},
+    "dropout and L2, full batch GD": {"dropout_forward", "dropout_backward"},
     "momentum, mini-batches": {"momentum_update", "random_mini_batches"},
     "RMSProp, mini-batches": {"rmsprop_update", "random_mini_batches"},
     "Adam, mini-batches, dropout": {"initialize_adam", "adam_update", "dropout_forward", "dropout_backward"},
