@@ -417,24 +417,16 @@ def test_collect_then_judge_in_two_steps(name, fn):
 
 # ------------------------------------------------------------------------------------ variant table (issue 11)
 
+from tests.check_tools import passes_everywhere, variant_params  # noqa: E402
 from tests.variants import setup as variants  # noqa: E402
 
 
-@pytest.mark.parametrize(
-    "name, fn", [(name, fn) for name, fns in variants.CORRECT.items() for fn in fns],
-    ids=lambda value: getattr(value, "__name__", value),
-)
+@pytest.mark.parametrize("name, fn", variant_params(variants.CORRECT))
 def test_correct_variants_pass_visible_hidden_and_split_checks(name, fn):
-    check(name, fn)
-    check(name, fn, hidden=True)
-    exercise = get_exercise(name)
-    judge_outputs(exercise, collect_outputs(exercise, fn, hidden=True), hidden=True)
+    passes_everywhere(name, fn)
 
 
-@pytest.mark.parametrize(
-    "name, fn, fragment", [(name, fn, fragment) for name, pairs in variants.MISTAKES.items() for fn, fragment in pairs],
-    ids=lambda value: getattr(value, "__name__", None) if callable(value) else None,
-)
+@pytest.mark.parametrize("name, fn, fragment", variant_params(variants.MISTAKES))
 def test_named_mistakes_get_their_message(name, fn, fragment):
     _fails_with(name, fn, fragment)
 
