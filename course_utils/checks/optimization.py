@@ -32,6 +32,7 @@ from course_utils.checks.framework import (
     unpack,
     exercise_table,
 )
+from course_utils.checks.setup import hinted, judge_seed_trio, seed_trio
 
 
 def _where(case: Case) -> str:
@@ -74,7 +75,8 @@ def _mini_batch_cases():
     X, Y = _batch_data(3, 30, 7, n_classes=3)
     cases.append(Case("X (3, 30), one-hot Y (3, 30) (n_y = 3 label rows), mini_batch_size=8",
                       {"X": X, "Y": Y, "mini_batch_size": 8, "rng": Seed(17)}))
-    return cases
+    X, Y = _batch_data(2, 14, 8)
+    return cases + seed_trio("X (2, 14), mini_batch_size=4", {"X": X, "Y": Y, "mini_batch_size": 4}, 18, 19)
 
 
 def _mini_batch_hidden_cases():
@@ -169,6 +171,12 @@ def _judge_random_mini_batches(case: Case, output) -> None:
             "(X[:, indices]) without changing their values."
         )
     if len(set(ids)) != m:
+        if rest and np.array_equal(X_batches[-1], X[:, m - rest:]) and np.array_equal(Y_batches[-1], Y[:, m - rest:]):
+            raise CheckFailed(
+                f"the last mini-batch was cut from the unshuffled X and Y {_where(case)}: it holds the last {rest} "
+                "columns of the original X, so some examples appear twice in the epoch and others never. Cut every "
+                "batch, the last one too, from the shuffled arrays (X_shuffled[:, k * size:])."
+            )
         raise CheckFailed(
             f"some examples appear in more than one mini-batch and others in none {_where(case)}: every example "
             "must be used exactly once per epoch. Shuffle with a permutation (rng.permutation(m)), not by drawing "
@@ -185,6 +193,7 @@ def _judge_random_mini_batches(case: Case, output) -> None:
             "and it is still sorted in your batches. Shuffle the columns (one rng.permutation(m) for X and Y) "
             "before cutting the batches (note: rng.permutation(X) and rng.shuffle(X) shuffle rows, not columns)."
         )
+    judge_seed_trio(case, [X_all, Y_all], "mini-batches", "permutation = rng.permutation(m)")
 
 
 # =============================================================================== ewa
@@ -252,11 +261,15 @@ def _judge_ewa(case: Case, output) -> None:
         "and removes the early bias with bias_correction; start from 0."
     )
     swap_message = "beta and (1 - beta) are swapped: the old average v_{t-1} gets beta, the new value theta_t gets 1 - beta."
-    mistakes = [(swapped, swap_message)]
+    unweighted = _recurrence(theta, beta, 1.0)
+    unweighted_message = ("the new value must be weighted by (1 - beta): v_t = beta * v_{t-1} + (1 - beta) * theta_t "
+                          "(without it the average grows to about 1 / (1 - beta) times the series)")
+    mistakes = [(swapped, swap_message), (unweighted, unweighted_message)]
     with np.errstate(divide="ignore", invalid="ignore"):
         if corrected:
             mistakes += [
                 (raw, "bias_correction=True but the values are not divided by 1 - beta**t."),
+                (unweighted / (1.0 - beta**t), unweighted_message),
                 (fed_back, "the bias-corrected value was fed back into the recurrence: keep updating the "
                  "uncorrected v_t = beta * v_{t-1} + (1 - beta) * theta_t and only divide the value you store "
                  "in the result by 1 - beta**t."),
@@ -272,7 +285,10 @@ def _judge_ewa(case: Case, output) -> None:
                 (raw / (1.0 - beta**t), "bias correction applied although bias_correction=False."),
                 (from_first, variant),
             ]
-    expect_array(case, output, expected, "ewa(theta, beta, bias_correction)", mistakes=mistakes)
+    hint = ("the loop: v starts at 0; for t = 1..T, v = beta * v + (1 - beta) * theta[t - 1]; store v"
+            + (" / (1 - beta**t), keeping the uncorrected v for the next step" if corrected else ""))
+    with hinted(hint):
+        expect_array(case, output, expected, "ewa(theta, beta, bias_correction)", mistakes=mistakes)
 
 
 # =============================================================================== optimizer states
@@ -302,6 +318,30 @@ def _moment_like(grads, seed: int, kind: str) -> dict:
 
 def _state_dict(case: Case, value, template: dict, what: str) -> dict:
     return expect_dict(case, value, set(template), what)
+
+
+def _expect_update(case: Case, parameters: dict, name: str, got, expected, mistakes, rule: str) -> None:
+    """Compare the step ``got - old`` with ``expected - old``: the step is where the bugs live.
+
+    With learning_rate = 0.001 the step is about 1000 times smaller than the parameter, so comparing new values
+    with rtol 1e-6 would let a 0.1% error of the step through; the step itself is exact to rounding
+    (|old| * 1e-16). ``mistakes`` are ``(wrong new value, message)`` pairs; ``rule`` is the update to look at.
+    """
+    old = parameters[name]
+    what = f"parameters['{name}']"
+    if not isinstance(got, np.ndarray) or got.shape != old.shape or not np.issubdtype(got.dtype, np.number):
+        expect_array(case, got, expected, what)  # type and shape messages
+        return
+    last = len(parameters) // 2
+    if name[1:] == str(last) and last > 1 and np.array_equal(got, old) and not np.allclose(expected, old):
+        raise CheckFailed(
+            f"{what} was not updated {_where(case)}, but the layers before it were: the loop stops before the last "
+            "layer. Loop over l = 1, ..., L with range(1, L + 1) and L = len(parameters) // 2 (or over the keys)."
+        )
+    got = got.astype(np.float64)
+    with hinted(f"{rule} (compared here: the step, new value - old value)"):
+        expect_array(case, got - old, expected - old, f"the step of {what} (new value - old value)",
+                     mistakes=[(wrong - old, message) for wrong, message in mistakes])
 
 
 # =============================================================================== momentum
@@ -347,12 +387,12 @@ def _judge_momentum_update(case: Case, output) -> None:
     new_parameters = expect_dict(case, new_parameters, set(parameters), "the returned parameters")
     for name in parameters:
         key, value, v_new = "d" + name, parameters[name], expected_state["v"]["d" + name]
-        expect_array(case, new_parameters[name], expected_p[name], f"parameters['{name}']", mistakes=[
+        _expect_update(case, parameters, name, new_parameters[name], expected_p[name], [
             (value + lr * v_new, "the update has the wrong sign: step against the velocity, W = W - learning_rate * v."),
             (value - lr * grads[key], "the parameters moved along dW: use the new velocity, W = W - learning_rate * v."),
             (value - lr * v[key], "the parameters moved along the old v: update v first, then W = W - learning_rate * v."),
             (value, "the parameters were not updated."),
-        ])
+        ], "W = W - learning_rate * v with the new v = beta * v + (1 - beta) * dW")
 
 
 # =============================================================================== RMSProp
@@ -410,13 +450,16 @@ def _judge_rmsprop_update(case: Case, output) -> None:
     for name in parameters:
         key, value = "d" + name, parameters[name]
         g, s_new = grads[key], expected_state["s"][key]
-        expect_array(case, new_parameters[name], expected_p[name], f"parameters['{name}']", mistakes=[
+        with np.errstate(divide="ignore", invalid="ignore"):
+            no_epsilon = value - lr * g / np.sqrt(s_new)
+        _expect_update(case, parameters, name, new_parameters[name], expected_p[name], [
             (value + lr * g / (np.sqrt(s_new) + eps), "the update has the wrong sign: W = W - learning_rate * dW / (sqrt(s) + epsilon)."),
             (value - lr * g / np.sqrt(s_new + eps), "epsilon is inside the square root: divide by sqrt(s) + epsilon."),
             (value - lr * g / (s_new + eps), "you divided by s instead of sqrt(s): s holds squared gradients."),
             (value - lr * g / (np.sqrt(s[key]) + eps), "the parameters used the old s: update s first."),
             (value - lr * g, "the step is not divided by sqrt(s) + epsilon."),
-        ])
+            (no_epsilon, "epsilon is missing: divide by sqrt(s) + epsilon (it keeps the step finite when s is 0)."),
+        ], "W = W - learning_rate * dW / (np.sqrt(s) + epsilon) with the new s")
 
 
 # =============================================================================== Adam
@@ -444,7 +487,16 @@ def _judge_initialize_adam(case: Case, output) -> None:
     for what, state in (("v", v), ("s", s)):
         state = expect_dict(case, state, keys, f"the returned {what} (keys are the gradients' names, 'd' + parameter name)")
         for name, value in parameters.items():
-            expect_array(case, state["d" + name], np.zeros_like(value), f"{what}['d{name}']")
+            got = state["d" + name]
+            if name.startswith("b") and np.shape(got) == np.shape(parameters.get("W" + name[1:])) != value.shape:
+                raise CheckFailed(
+                    f"{what}['d{name}'] has the shape of W{name[1:]} {np.shape(got)}, expected the shape of {name} "
+                    f"{value.shape} {_where(case)}: each state array has the shape of its own parameter, "
+                    f"np.zeros_like(parameters['{name}'])"
+                )
+            expect_array(case, got, np.zeros_like(value), f"{what}['d{name}']", mistakes=[
+                (np.ones_like(value), "v and s start at zero: they are moving averages that begin at 0, np.zeros_like"),
+            ])
 
 
 def _adam_cases():
@@ -547,6 +599,8 @@ def _judge_adam_update(case: Case, output) -> None:
             (moved(v_new / c1, s_new / c2, sign=1.0), "the update has the wrong sign: W = W - learning_rate * v_hat / (sqrt(s_hat) + epsilon)."),
             (moved(v_new / (1.0 - beta1 ** (step + 1)), s_new / (1.0 - beta2 ** (step + 1))),
              "off by one: the corrections used t + 2; increment t once and use that value."),
+            (value - lr * (v_new / c1) / np.sqrt(s_new / c2),
+             "epsilon is missing: divide by sqrt(s_hat) + epsilon (it keeps the step finite when s_hat is 0)."),
         ]
         if beta1 != beta2:
             mistakes += [
@@ -559,7 +613,9 @@ def _judge_adam_update(case: Case, output) -> None:
             ]
         if t > 0:
             mistakes.append((moved(v_new / (1.0 - beta1**t), s_new / (1.0 - beta2**t)), _T_FROM_ZERO))
-        expect_array(case, got, expected_p[name], f"parameters['{name}']", mistakes=mistakes)
+        _expect_update(case, parameters, name, got, expected_p[name], mistakes,
+                       "W = W - learning_rate * v_hat / (np.sqrt(s_hat) + epsilon) with v_hat = v / (1 - beta1**t), "
+                       "s_hat = s / (1 - beta2**t) and the incremented t")
 
 
 # =============================================================================== schedule_lr
@@ -612,6 +668,10 @@ def _judge_schedule_lr(case: Case, output) -> None:
         (lr0 / (1.0 + decay * np.ceil(epoch / interval)), _EARLY_DECAY),
         (lr0 / (1.0 + decay * ((epoch + 1) // interval)), _EARLY_DECAY),
         (lr0 / (1.0 + decay * np.round(epoch / interval)), _EARLY_DECAY),
+        (lr0 * decay**steps, "that is exponential decay, learning_rate0 * decay_rate**k; this schedule divides: "
+         "learning_rate0 / (1 + decay_rate * floor(epoch_num / time_interval))."),
+        (lr0 / 1.0 + decay * steps, "learning_rate0 / 1 + decay_rate * ... divides by 1 only: the division binds "
+         "before the addition, so put the whole denominator in parentheses, learning_rate0 / (1 + decay_rate * k)."),
         (lr0 / (1.0 + (decay * epoch) // interval), "operator precedence: decay_rate * epoch_num // time_interval "
          "is evaluated as (decay_rate * epoch_num) // time_interval. Floor the number of intervals first: "
          "decay_rate * (epoch_num // time_interval)."),
