@@ -379,11 +379,12 @@ def _judge_momentum_update(case: Case, output) -> None:
     new_parameters, new_v = unpack(case, output, 2, "momentum_update")
     new_v = _state_dict(case, new_v, v, "the returned v")
     for key in v:
-        expect_array(case, new_v[key], expected_state["v"][key], f"v['{key}']", mistakes=[
-            (beta * v[key] + grads[key], "the new gradient is not scaled by (1 - beta): v = beta * v + (1 - beta) * dW."),
-            ((1.0 - beta) * v[key] + beta * grads[key], "beta and (1 - beta) are swapped: v = beta * v + (1 - beta) * dW."),
-            (v[key], "v was not updated: v = beta * v + (1 - beta) * dW."),
-        ])
+        with hinted("v = beta * v + (1 - beta) * dW, with the v and grads entries of the same key"):
+            expect_array(case, new_v[key], expected_state["v"][key], f"v['{key}']", mistakes=[
+                (beta * v[key] + grads[key], "the new gradient is not scaled by (1 - beta): v = beta * v + (1 - beta) * dW."),
+                ((1.0 - beta) * v[key] + beta * grads[key], "beta and (1 - beta) are swapped: v = beta * v + (1 - beta) * dW."),
+                (v[key], "v was not updated: v = beta * v + (1 - beta) * dW."),
+            ])
     new_parameters = expect_dict(case, new_parameters, set(parameters), "the returned parameters")
     for name in parameters:
         key, value, v_new = "d" + name, parameters[name], expected_state["v"]["d" + name]
@@ -439,13 +440,14 @@ def _judge_rmsprop_update(case: Case, output) -> None:
     new_s = _state_dict(case, new_s, s, "the returned s")
     for key in s:
         g = grads[key]
-        expect_array(case, new_s[key], expected_state["s"][key], f"s['{key}']", mistakes=[
-            (beta * s[key] + (1.0 - beta) * g, "the gradient is not squared: s = beta * s + (1 - beta) * dW**2 "
-             "(element-wise square)."),
-            (beta * s[key] + g**2, "dW**2 is not scaled by (1 - beta): s = beta * s + (1 - beta) * dW**2."),
-            ((1.0 - beta) * s[key] + beta * g**2, "beta and (1 - beta) are swapped: s = beta * s + (1 - beta) * dW**2."),
-            (s[key], "s was not updated: s = beta * s + (1 - beta) * dW**2."),
-        ])
+        with hinted("s = beta * s + (1 - beta) * dW**2 (element-wise square), with the s and grads entries of the same key"):
+            expect_array(case, new_s[key], expected_state["s"][key], f"s['{key}']", mistakes=[
+                (beta * s[key] + (1.0 - beta) * g, "the gradient is not squared: s = beta * s + (1 - beta) * dW**2 "
+                 "(element-wise square)."),
+                (beta * s[key] + g**2, "dW**2 is not scaled by (1 - beta): s = beta * s + (1 - beta) * dW**2."),
+                ((1.0 - beta) * s[key] + beta * g**2, "beta and (1 - beta) are swapped: s = beta * s + (1 - beta) * dW**2."),
+                (s[key], "s was not updated: s = beta * s + (1 - beta) * dW**2."),
+            ])
     new_parameters = expect_dict(case, new_parameters, set(parameters), "the returned parameters")
     for name in parameters:
         key, value = "d" + name, parameters[name]
@@ -564,19 +566,21 @@ def _judge_adam_update(case: Case, output) -> None:
     new_s = _state_dict(case, new_s, s, "the returned s")
     for key in v:
         g = grads[key]
-        expect_array(case, new_v[key], expected_state["v"][key], f"v['{key}']", mistakes=[
-            (beta1 * v[key] + g, "the gradient is not scaled by (1 - beta1): v = beta1 * v + (1 - beta1) * dW."),
-            ((1.0 - beta1) * v[key] + beta1 * g, "beta1 and (1 - beta1) are swapped: v = beta1 * v + (1 - beta1) * dW."),
-            (expected_state["v"][key] / (1.0 - beta1 ** (t + 1)), "return the moving average v itself, not the "
-             "bias-corrected v_hat (the correction is only used for the step)."),
-        ])
-        expect_array(case, new_s[key], expected_state["s"][key], f"s['{key}']", mistakes=[
-            (beta2 * s[key] + (1.0 - beta2) * g, "the gradient is not squared: s = beta2 * s + (1 - beta2) * dW**2."),
-            (beta2 * s[key] + g**2, "dW**2 is not scaled by (1 - beta2): s = beta2 * s + (1 - beta2) * dW**2."),
-            ((1.0 - beta2) * s[key] + beta2 * g**2, "beta2 and (1 - beta2) are swapped: s = beta2 * s + (1 - beta2) * dW**2."),
-            (expected_state["s"][key] / (1.0 - beta2 ** (t + 1)), "return the moving average s itself, not the "
-             "bias-corrected s_hat (the correction is only used for the step)."),
-        ])
+        with hinted("v = beta1 * v + (1 - beta1) * dW (returned without bias correction)"):
+            expect_array(case, new_v[key], expected_state["v"][key], f"v['{key}']", mistakes=[
+                (beta1 * v[key] + g, "the gradient is not scaled by (1 - beta1): v = beta1 * v + (1 - beta1) * dW."),
+                ((1.0 - beta1) * v[key] + beta1 * g, "beta1 and (1 - beta1) are swapped: v = beta1 * v + (1 - beta1) * dW."),
+                (expected_state["v"][key] / (1.0 - beta1 ** (t + 1)), "return the moving average v itself, not the "
+                 "bias-corrected v_hat (the correction is only used for the step)."),
+            ])
+        with hinted("s = beta2 * s + (1 - beta2) * dW**2 (returned without bias correction)"):
+            expect_array(case, new_s[key], expected_state["s"][key], f"s['{key}']", mistakes=[
+                (beta2 * s[key] + (1.0 - beta2) * g, "the gradient is not squared: s = beta2 * s + (1 - beta2) * dW**2."),
+                (beta2 * s[key] + g**2, "dW**2 is not scaled by (1 - beta2): s = beta2 * s + (1 - beta2) * dW**2."),
+                ((1.0 - beta2) * s[key] + beta2 * g**2, "beta2 and (1 - beta2) are swapped: s = beta2 * s + (1 - beta2) * dW**2."),
+                (expected_state["s"][key] / (1.0 - beta2 ** (t + 1)), "return the moving average s itself, not the "
+                 "bias-corrected s_hat (the correction is only used for the step)."),
+            ])
     new_parameters = expect_dict(case, new_parameters, set(parameters), "the returned parameters")
     step = t + 1
     for name in parameters:
@@ -676,7 +680,9 @@ def _judge_schedule_lr(case: Case, output) -> None:
          "is evaluated as (decay_rate * epoch_num) // time_interval. Floor the number of intervals first: "
          "decay_rate * (epoch_num // time_interval)."),
     ]
-    expect_number(case, output, expected, "schedule_lr(...)", mistakes=mistakes)
+    with hinted(f"learning_rate0 / (1 + decay_rate * floor(epoch_num / time_interval)) = {lr0:g} / (1 + {decay:g} * "
+                f"{steps}) here: epoch_num // time_interval = {steps} decays so far"):
+        expect_number(case, output, expected, "schedule_lr(...)", mistakes=mistakes)
 
 
 # =============================================================================== registry

@@ -41,7 +41,7 @@ def batches_np_split(X, Y, mini_batch_size, rng):
 def batches_stacked(X, Y, mini_batch_size, rng):
     """X and Y stacked, columns permuted with rng.permuted, batches gathered column by column."""
     n_x, m = X.shape
-    both = rng.permuted(np.vstack([X, Y]).T, axis=0).T if False else np.vstack([X, Y])[:, rng.permuted(np.arange(m))]
+    both = np.vstack([X, Y])[:, rng.permuted(np.arange(m))]
     batches = []
     for start in range(0, m, mini_batch_size):
         columns = [both[:, j] for j in range(start, min(start + mini_batch_size, m))]

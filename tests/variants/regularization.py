@@ -47,7 +47,7 @@ def _cross_entropy(AL, Y):
     return -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / Y.shape[1]
 
 
-def _squares(parameters, keys=None):
+def _squares(parameters):
     return sum(np.sum(value**2) for key, value in parameters.items() if key.startswith("W"))
 
 
@@ -140,12 +140,6 @@ def backward_dot(X, Y, parameters, cache, lambd):
 # ---- named mistakes
 
 
-def _with(grads_fn, **changes):
-    def wrong(X, Y, parameters, cache, lambd):
-        return {**backward_matmul(X, Y, parameters, cache, lambd), **changes}
-    return wrong
-
-
 def backward_half_lambda(X, Y, parameters, cache, lambd):
     grads = backward_matmul(X, Y, parameters, cache, lambd)
     m = X.shape[1]
@@ -214,6 +208,12 @@ def dropout_drop_draw(A, keep_prob, rng):
     A_out[~D] = 0.0
     A_out /= keep_prob
     return A_out, D
+
+
+def dropout_choice(A, keep_prob, rng):
+    """rng.choice between 0 and 1 with the keep probability; A_out through np.where."""
+    D = rng.choice([0, 1], size=A.shape, p=[1 - keep_prob, keep_prob])
+    return np.where(D == 1, A / keep_prob, 0.0), D
 
 
 def dropout_loop(A, keep_prob, rng):
@@ -330,7 +330,8 @@ def dropout_backward_new_mask(dA, D, keep_prob):
 CORRECT = {
     "compute_cost_with_l2": [cost_vectorized, cost_dot_products, cost_loops, cost_mean_and_flat],
     "backward_with_l2": [backward_matmul, backward_einsum, backward_per_example, backward_dot],
-    "dropout_forward": [dropout_boolean_mask, dropout_float_mask, dropout_binomial, dropout_drop_draw, dropout_loop],
+    "dropout_forward": [dropout_boolean_mask, dropout_float_mask, dropout_binomial, dropout_drop_draw, dropout_choice,
+                        dropout_loop],
     "dropout_backward": [dropout_backward_product, dropout_backward_where, dropout_backward_in_place,
                          dropout_backward_loop],
 }
