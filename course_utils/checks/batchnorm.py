@@ -419,6 +419,7 @@ def _test_cases():
         _test_case("Z (3, 4) whose batch statistics differ from the running ones", 51, 3, 4),
         _test_case("a test batch of one example", 52, 3, 1),
         _test_case("tiny running variance (~1e-6), epsilon=1e-5", 53, 2, 5, running_scale=2e-6),
+        _test_case("epsilon=1e-3", 56, 3, 4, running_scale=1e-3, epsilon=1e-3),
     ]
 
 

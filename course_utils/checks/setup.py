@@ -328,6 +328,7 @@ def _diagnose_cases():
         _diagnose_case(0.15, 0.30, 0.0),
         _diagnose_case(0.005, 0.01, 0.0),
         _diagnose_case(0.15, 0.16, 0.15),
+        _diagnose_case(0.02, 0.04, 0.0),  # both gaps exactly 0.02 (exact in binary floating point): not high
     ]
 
 
@@ -339,7 +340,7 @@ def _diagnose_hidden_cases():
         _diagnose_case(0.0, 0.0, 0.0),
         _diagnose_case(0.02, 0.10, 0.02),
         _diagnose_case(0.30, 0.31, 0.12),
-        _diagnose_case(0.02, 0.04, 0.0),  # both gaps exactly 0.02: not high
+        _diagnose_case(0.30, 0.33, 0.30),
     ]
 
 
