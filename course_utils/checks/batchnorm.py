@@ -261,6 +261,10 @@ def _backward_expected(dZ_tilde, cache):
          "parameter gradients such as dgamma, dbeta and dW"),
         ((G - mean_G - Z_norm * mean_GZ) / np.sqrt(cache["var"]),
          "use 1 / sqrt(var + epsilon), with the same epsilon as the forward pass"),
+        (G - mean_G - Z_norm * mean_GZ,
+         "the factor 1 / sqrt(var + epsilon) is missing: dZ = (gamma / sqrt(var + epsilon)) * (dZ_tilde - ...)"),
+        ((G - mean_G - Z_norm * mean_GZ) / (cache["var"] + cache["epsilon"]),
+         "divide by sqrt(var + epsilon), the standard deviation, not by the variance var + epsilon"),
         (inv_std * (G - mean_G + Z_norm * mean_GZ),
          "the term coming from the batch variance is subtracted, not added: dZ = (gamma / sqrt(var + epsilon)) * "
          "(dZ_tilde - mean(dZ_tilde) - Z_norm * mean(dZ_tilde * Z_norm))"),
@@ -454,6 +458,7 @@ def _judge_test(case: Case, output) -> None:
         (gamma * _normalize(Z, mean, var, 1e-5) + beta,
          f"use the epsilon argument (here {epsilon:g}), not a hard-coded 1e-5"),
         (gamma * Z_norm, "beta is missing: Z_tilde = gamma * Z_norm + beta"),
+        (Z_norm + beta, "gamma is missing: Z_tilde = gamma * Z_norm + beta"),
     ]
     with hinted("Z_tilde = gamma * (Z - running_mean) / np.sqrt(running_var + epsilon) + beta"):
         expect_array(case, output, gamma * Z_norm + beta, "Z_tilde", mistakes=mistakes)

@@ -236,6 +236,11 @@ def _judge_ewa(case: Case, output) -> None:
     theta, beta, corrected = case.args["theta"], case.args["beta"], case.args["bias_correction"]
     T = theta.size
     expected = reference_ewa.exponentially_weighted_average(theta, beta, bias_correction=corrected)
+    if T > 1 and isinstance(output, (float, np.ndarray)) and np.size(output) == 1:
+        raise CheckFailed(
+            f"ewa returned a single number for a series of {T} values {_where(case)}: return the whole series of "
+            "averages [v_1, ..., v_T] (store every v_t in an array), not only the last one."
+        )
     if isinstance(output, np.ndarray) and output.shape == (T + 1,):
         raise CheckFailed(
             f"the result has {T + 1} values for a series of {T} {_where(case)}: return [v_1, ..., v_T], "
@@ -270,6 +275,8 @@ def _judge_ewa(case: Case, output) -> None:
             mistakes += [
                 (raw, "bias_correction=True but the values are not divided by 1 - beta**t."),
                 (unweighted / (1.0 - beta**t), unweighted_message),
+                (raw / (1.0 - beta) ** t, "the correction divides by (1 - beta)**t; it is 1 - beta**t: raise beta to "
+                 "the power t, then subtract from 1."),
                 (fed_back, "the bias-corrected value was fed back into the recurrence: keep updating the "
                  "uncorrected v_t = beta * v_{t-1} + (1 - beta) * theta_t and only divide the value you store "
                  "in the result by 1 - beta**t."),
@@ -393,6 +400,7 @@ def _judge_momentum_update(case: Case, output) -> None:
             (value - lr * grads[key], "the parameters moved along dW: use the new velocity, W = W - learning_rate * v."),
             (value - lr * v[key], "the parameters moved along the old v: update v first, then W = W - learning_rate * v."),
             (value, "the parameters were not updated."),
+            (value - v_new, "learning_rate is missing: W = W - learning_rate * v."),
         ], "W = W - learning_rate * v with the new v = beta * v + (1 - beta) * dW")
 
 

@@ -105,6 +105,10 @@ def _judge_compute_cost(case: Case, output) -> None:
         (m * cross_entropy + lambd / 2 * squares,
          "both terms use m = 1: Y.shape[0] is the number of label rows (1); the number of examples is m = Y.shape[1]"),
         (cross_entropy, "only the cross-entropy is returned: add the L2 term lambd/(2m) * sum ||W||_F^2"),
+        (cross_entropy + lambd / (2 * m) * sum(float(np.sum(W)) ** 2 for W in weights),
+         "np.sum(W)**2 squares the sum of the entries; ||W||_F^2 is the sum of the squares, np.sum(np.square(W))"),
+        (float(-np.sum(Y * np.log(AL)) / m) + l2,
+         "the cross-entropy is missing its (1 - Y) * log(1 - AL) term: examples with label 0 must count too"),
         (cross_entropy - l2, "the L2 term is subtracted: the penalty is added to the cost"),
         (-cross_entropy + l2, "the cross-entropy has the wrong sign: it is -(1/m) sum(Y log AL + (1-Y) log(1-AL))"),
     ]

@@ -163,6 +163,16 @@ def backward_missing_gamma(dZ_tilde, cache):
         *backward_means(dZ_tilde, cache)[1:]
 
 
+def backward_no_inverse_std(dZ_tilde, cache):
+    dZ, dgamma, dbeta = backward_means(dZ_tilde, cache)
+    return dZ * np.sqrt(cache["var"] + cache["epsilon"]), dgamma, dbeta
+
+
+def backward_over_variance(dZ_tilde, cache):
+    dZ, dgamma, dbeta = backward_means(dZ_tilde, cache)
+    return dZ / np.sqrt(cache["var"] + cache["epsilon"]), dgamma, dbeta
+
+
 def backward_over_m(dZ_tilde, cache):
     dZ, dgamma, dbeta = backward_means(dZ_tilde, cache)
     return dZ / dZ_tilde.shape[1], dgamma, dbeta
@@ -243,6 +253,10 @@ def test_mode_beta_missing(Z, gamma, beta, running_mean, running_var, epsilon=1e
     return gamma * (Z - running_mean) / np.sqrt(running_var + epsilon)
 
 
+def test_mode_gamma_missing(Z, gamma, beta, running_mean, running_var, epsilon=1e-5):
+    return (Z - running_mean) / np.sqrt(running_var + epsilon) + beta
+
+
 def test_mode_hard_coded_epsilon(Z, gamma, beta, running_mean, running_var, epsilon=1e-5):
     return gamma * (Z - running_mean) / np.sqrt(running_var + 1e-5) + beta
 
@@ -270,6 +284,8 @@ MISTAKES = {
         (backward_variance_term_sign, "subtracted, not added"),
         (backward_missing_gamma, "gamma is missing"),
         (backward_over_m, "dZ carries a 1/m it should not have"),
+        (backward_no_inverse_std, "the factor 1 / sqrt(var + epsilon) is missing"),
+        (backward_over_variance, "not by the variance var + epsilon"),
     ],
     "update_running_stats": [
         (running_swapped, "momentum and (1 - momentum) are swapped"),
@@ -281,5 +297,6 @@ MISTAKES = {
         (test_mode_divides_by_variance, "not by the variance itself"),
         (test_mode_beta_missing, "beta is missing"),
         (test_mode_hard_coded_epsilon, "not a hard-coded 1e-5"),
+        (test_mode_gamma_missing, "gamma is missing"),
     ],
 }

@@ -183,6 +183,15 @@ def ewa_value_not_weighted(theta, beta, bias_correction=False):
     return out
 
 
+def ewa_last_value_only(theta, beta, bias_correction=False):
+    return ewa_loop(theta, beta, bias_correction)[-1]
+
+
+def ewa_correction_power_of_difference(theta, beta, bias_correction=False):
+    values = ewa_loop(theta, beta, False)
+    return values / (1 - beta) ** np.arange(1, len(theta) + 1) if bias_correction else values
+
+
 def ewa_includes_v0(theta, beta, bias_correction=False):
     return np.concatenate([[0.0], ewa_loop(theta, beta, bias_correction)])
 
@@ -324,6 +333,11 @@ def _last_layer_skipped(update):
 def momentum_pytorch_style(parameters, grads, v, beta, learning_rate):
     new_v = {k: beta * v[k] + grads[k] for k in v}
     return {n: w - learning_rate * new_v["d" + n] for n, w in parameters.items()}, new_v
+
+
+def momentum_no_learning_rate(parameters, grads, v, beta, learning_rate):
+    new_v = {k: beta * v[k] + (1 - beta) * grads[k] for k in v}
+    return {n: w - new_v["d" + n] for n, w in parameters.items()}, new_v
 
 
 def momentum_old_velocity(parameters, grads, v, beta, learning_rate):
@@ -476,10 +490,13 @@ MISTAKES = {
         (ewa_value_not_weighted, "weighted by (1 - beta)"),
         (ewa_includes_v0, "without the starting value v_0 = 0"),
         (ewa_correction_ignored, "not divided by 1 - beta**t"),
+        (ewa_last_value_only, "returned a single number"),
+        (ewa_correction_power_of_difference, "divides by (1 - beta)**t"),
     ],
     "momentum_update": [
         (momentum_pytorch_style, "not scaled by (1 - beta)"),
         (momentum_old_velocity, "update v first"),
+        (momentum_no_learning_rate, "learning_rate is missing"),
         (_last_layer_skipped(momentum_dict_loop), "range(1, L + 1)"),
     ],
     "rmsprop_update": [

@@ -75,6 +75,15 @@ def cost_norm_not_squared(AL, Y, parameters, lambd):
     return _cross_entropy(AL, Y) + lambd / (2 * Y.shape[1]) * norms
 
 
+def cost_square_of_sum(AL, Y, parameters, lambd):
+    return _cross_entropy(AL, Y) + lambd / (2 * Y.shape[1]) * sum(
+        np.sum(v) ** 2 for k, v in parameters.items() if k.startswith("W"))
+
+
+def cost_positive_term_only(AL, Y, parameters, lambd):
+    return -np.sum(Y * np.log(AL)) / Y.shape[1] + lambd / (2 * Y.shape[1]) * _squares(parameters)
+
+
 def cost_misses_last_layer(AL, Y, parameters, lambd):
     L = len(parameters) // 2
     penalty = sum(np.sum(parameters[f"W{l}"] ** 2) for l in range(1, L))
@@ -344,6 +353,8 @@ MISTAKES = {
         (cost_m_from_rows, "Y.shape[1]"),
         (cost_norm_not_squared, "the Frobenius norm is not squared"),
         (cost_misses_last_layer, "is left out of the sum"),
+        (cost_square_of_sum, "np.sum(W)**2 squares the sum"),
+        (cost_positive_term_only, "(1 - Y) * log(1 - AL) term"),
     ],
     "backward_with_l2": [
         (backward_half_lambda, "adds lambd/(2m) * W"),
