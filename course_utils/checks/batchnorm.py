@@ -291,6 +291,13 @@ _BACKWARD_HINTS = {
 
 
 def _compare_backward(case, got, expected) -> None:
+    n, m = expected[0][0].shape
+    for value, what in zip(got[1:], ("dgamma", "dbeta")):
+        if np.shape(value) in ((1, m), (m,)) and m != n:
+            raise CheckFailed(
+                f"{what} has shape {np.shape(value)}, expected {(n, 1)} [case: {case.label}]: it was averaged over the "
+                "units (axis=0); average over the examples instead, axis=1 with keepdims=True"
+            )
     for value, (reference, mistakes), what in zip(got, expected, ("dZ", "dgamma", "dbeta")):
         with hinted(_BACKWARD_HINTS[what]):
             expect_array(case, value, reference, what, mistakes=mistakes)

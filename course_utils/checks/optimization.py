@@ -682,6 +682,8 @@ def _judge_schedule_lr(case: Case, output) -> None:
         (lr0 / (1.0 + decay * np.round(epoch / interval)), _EARLY_DECAY),
         (lr0 * decay**steps, "that is exponential decay, learning_rate0 * decay_rate**k; this schedule divides: "
          "learning_rate0 / (1 + decay_rate * floor(epoch_num / time_interval))."),
+        (lr0 / (1.0 + decay) * steps, "floor(epoch_num / time_interval) multiplies the rate: it belongs in the "
+         "denominator, learning_rate0 / (1 + decay_rate * floor(epoch_num / time_interval))."),
         (lr0 / 1.0 + decay * steps, "learning_rate0 / 1 + decay_rate * ... divides by 1 only: the division binds "
          "before the addition, so put the whole denominator in parentheses, learning_rate0 / (1 + decay_rate * k)."),
         (lr0 / (1.0 + (decay * epoch) // interval), "operator precedence: decay_rate * epoch_num // time_interval "

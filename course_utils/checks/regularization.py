@@ -6,6 +6,7 @@ through the gradient-check harness), ``dropout_forward`` and ``dropout_backward`
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -307,6 +308,10 @@ def _drop_probability_mistake(masked: np.ndarray, keep_prob: float) -> list:
             (masked / keep_prob**2, "divided by keep_prob twice: divide once, (A or dA) * D / keep_prob")]
 
 
+def _normal_cdf(x: float) -> float:
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
+
+
 def _is_mask(value) -> bool:
     array = np.asarray(value) if isinstance(value, np.ndarray) else None
     return array is not None and array.size > 0 and bool(np.isin(array, (0, 1)).all())
@@ -332,8 +337,18 @@ def _judge_dropout_forward(case: Case, output) -> None:
         raise CheckFailed(f"the mask D must hold only 0/1 (or False/True){hint} [case: {case.label}]")
     D = D.astype(np.float64)
     kept = D.mean()
-    if A.size >= 10_000 and abs(kept - keep_prob) > 0.02:
-        hint = " It looks inverted: use `< keep_prob`, not `> keep_prob`." if abs(kept - (1 - keep_prob)) < 0.02 else ""
+    # the kept fraction of a right mask is binomial: 6 standard deviations (~2e-9 chance of refusing a right mask)
+    tolerance = max(1e-12, 6.0 * math.sqrt(keep_prob * (1.0 - keep_prob) / A.size))
+    if A.size >= 10_000 and abs(kept - keep_prob) > tolerance:
+        hint = ""
+        if abs(kept - (1 - keep_prob)) <= tolerance:
+            hint = " It looks inverted: use `< keep_prob`, not `> keep_prob`."
+        elif abs(kept - _normal_cdf(keep_prob)) <= tolerance:
+            hint = (" The draws look normal (rng.standard_normal): compare uniform draws on [0, 1) with keep_prob, "
+                    "rng.random(A.shape) < keep_prob.")
+        elif abs(kept - 0.5) <= tolerance:
+            hint = (" Half the units are kept whatever keep_prob (e.g. rng.integers(0, 2)): compare uniform draws "
+                    "with keep_prob, rng.random(A.shape) < keep_prob.")
         raise CheckFailed(
             f"the mask keeps {kept:.1%} of the units but keep_prob={keep_prob} should keep about {keep_prob:.0%}."
             f"{hint} [case: {case.label}]"

@@ -454,6 +454,16 @@ def _normalize_mistakes(X, mu, sigma, sigma_sample, own: bool, X_train=None) -> 
         ),
         (X - mu, "only centered: after subtracting the mean, also divide by the standard deviation sigma"),
         (
+            (X - mu) / np.linalg.norm(X_train - mu, axis=1, keepdims=True),
+            "divided by the Euclidean norm of each centred row, which is sigma * sqrt(m): the standard deviation "
+            "divides the sum of squares by m first, sigma = sqrt(mean((x - mu)**2)) = X_train.std(axis=1, keepdims=True)",
+        ),
+        (
+            X / np.linalg.norm(X_train, axis=1, keepdims=True),
+            "divided each row by its norm (unit-norm rows): normalizing inputs here means (x - mu) / sigma per "
+            "feature, zero mean and unit variance",
+        ),
+        (
             per_example,
             "normalized each example (column) across its features: compute one mean and one standard deviation per "
             "feature over the training examples, X_train.mean(axis=1, keepdims=True)",

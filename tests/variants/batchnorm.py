@@ -173,6 +173,11 @@ def backward_over_variance(dZ_tilde, cache):
     return dZ / np.sqrt(cache["var"] + cache["epsilon"]), dgamma, dbeta
 
 
+def backward_parameters_over_units(dZ_tilde, cache):
+    dZ, _, _ = backward_means(dZ_tilde, cache)
+    return dZ, np.mean(dZ_tilde * cache["Z_norm"], axis=0, keepdims=True), np.mean(dZ_tilde, axis=0, keepdims=True)
+
+
 def backward_over_m(dZ_tilde, cache):
     dZ, dgamma, dbeta = backward_means(dZ_tilde, cache)
     return dZ / dZ_tilde.shape[1], dgamma, dbeta
@@ -284,6 +289,7 @@ MISTAKES = {
         (backward_variance_term_sign, "subtracted, not added"),
         (backward_missing_gamma, "gamma is missing"),
         (backward_over_m, "dZ carries a 1/m it should not have"),
+        (backward_parameters_over_units, "average over the examples instead, axis=1"),
         (backward_no_inverse_std, "the factor 1 / sqrt(var + epsilon) is missing"),
         (backward_over_variance, "not by the variance var + epsilon"),
     ],

@@ -458,6 +458,10 @@ def schedule_precedence(learning_rate0, epoch_num, decay_rate, time_interval=100
     return learning_rate0 / 1 + decay_rate * (epoch_num // time_interval)
 
 
+def schedule_factor_outside(learning_rate0, epoch_num, decay_rate, time_interval=1000):
+    return learning_rate0 / (1 + decay_rate) * np.floor(epoch_num / time_interval)
+
+
 def schedule_ceil(learning_rate0, epoch_num, decay_rate, time_interval=1000):
     return learning_rate0 / (1 + decay_rate * math.ceil(epoch_num / time_interval))
 
@@ -524,5 +528,6 @@ MISTAKES = {
         (schedule_exponential, "exponential decay"),
         (schedule_precedence, "learning_rate0 / 1 + decay_rate"),
         (schedule_ceil, "the rate changes too early"),
+        (schedule_factor_outside, "it belongs in the denominator"),
     ],
 }

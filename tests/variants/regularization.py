@@ -277,6 +277,16 @@ def dropout_uniform_values_as_mask(A, keep_prob, rng):
     return A * (D < keep_prob) / keep_prob, D
 
 
+def dropout_normal_draws(A, keep_prob, rng):
+    D = rng.standard_normal(A.shape) < keep_prob
+    return A * D / keep_prob, D
+
+
+def dropout_fair_coin(A, keep_prob, rng):
+    D = rng.integers(0, 2, size=A.shape)
+    return A * D / keep_prob, D
+
+
 def dropout_mask_per_unit(A, keep_prob, rng):
     D = rng.random((A.shape[0], 1)) < keep_prob
     return A * D / keep_prob, D
@@ -372,6 +382,8 @@ MISTAKES = {
         (dropout_divides_by_drop_probability, "divided by 1 - keep_prob"),
         (dropout_inverted_mask, "It looks inverted"),
         (dropout_uniform_values_as_mask, "D = rng.random(A.shape) < keep_prob"),
+        (dropout_normal_draws, "The draws look normal"),
+        (dropout_fair_coin, "Half the units are kept whatever keep_prob"),
         (dropout_mask_per_unit, "One mask value is shared along an axis"),
         (dropout_returns_other_mask, "drops other units than the returned mask D"),
     ],

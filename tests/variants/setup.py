@@ -308,6 +308,12 @@ def normalize_uncentred_second_moment(X_train, X_dev):
     return (X_train - mu) / sigma, (X_dev - mu) / sigma
 
 
+def normalize_by_row_norm(X_train, X_dev):
+    mu = X_train.mean(axis=1, keepdims=True)
+    norm = np.linalg.norm(X_train - mu, axis=1, keepdims=True)
+    return (X_train - mu) / norm, (X_dev - mu) / norm
+
+
 def normalize_dev_untouched(X_train, X_dev):
     mu, sigma = X_train.mean(axis=1, keepdims=True), X_train.std(axis=1, keepdims=True)
     return (X_train - mu) / sigma, X_dev
@@ -437,6 +443,7 @@ MISTAKES = {
         (normalize_global_stats, "over the whole array"),
         (normalize_uncentred_second_moment, "before subtracting the mean"),
         (normalize_dev_untouched, "X_dev was returned unchanged"),
+        (normalize_by_row_norm, "Euclidean norm of each centred row"),
         (normalize_dev_own_sigma, "the dev set's own standard deviation"),
     ],
     "initialize_he": [
