@@ -288,7 +288,8 @@ def _judge_partial_shuffle(case: Case, idx: np.ndarray, sizes, Y: np.ndarray) ->
     sorted_hint = ""
     one_class = [(set_name, Y[:, a:b]) for set_name, a, b in blocks if set_name != "training"]
     one_class = [(set_name, part) for set_name, part in one_class if np.all(part == part[:, :1])]
-    if one_class and not np.all(Y == Y[:, :1]):
+    labels_sorted = Y.shape[0] == 1 and bool(np.all(np.diff(Y[0]) >= 0)) and Y[0, 0] != Y[0, -1]
+    if one_class and labels_sorted:
         sorted_hint = (
             f" These data are sorted, so the {' and '.join(name for name, _ in one_class)} set"
             f"{'s hold' if len(one_class) > 1 else ' holds'} examples of a single class only."
