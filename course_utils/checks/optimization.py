@@ -611,6 +611,9 @@ def _judge_adam_update(case: Case, output) -> None:
             (moved(v_new / c1, s_new / c2, sign=1.0), "the update has the wrong sign: W = W - learning_rate * v_hat / (sqrt(s_hat) + epsilon)."),
             (moved(v_new / (1.0 - beta1 ** (step + 1)), s_new / (1.0 - beta2 ** (step + 1))),
              "off by one: the corrections used t + 2; increment t once and use that value."),
+            (moved(v_new / (1.0 - beta1) ** step, s_new / (1.0 - beta2) ** step),
+             "the corrections divide by (1 - beta)**t; they are 1 - beta1**t and 1 - beta2**t: raise beta to the "
+             "power t, then subtract from 1."),
             (value - lr * (v_new / c1) / np.sqrt(s_new / c2),
              "epsilon is missing: divide by sqrt(s_hat) + epsilon (it keeps the step finite when s_hat is 0)."),
         ]

@@ -199,6 +199,10 @@ _DZ2_SIGN = ("the cross-entropy part has the wrong sign: dZ2 = A2 - Y (predictio
              "the minus sign of the cost is already in it")
 
 
+_M_TWICE = ("the cross-entropy part is divided by m twice: if dZ2 already holds (A2 - Y) / m, do not divide dW and db "
+            "by m again (the course keeps dZ2 = A2 - Y and divides once, in dW and db)")
+
+
 def _backward_mistakes(case: Case, expected: dict, key: str) -> list:
     parameters, lambd = case.args["parameters"], case.args["lambd"]
     m = case.args["X"].shape[1]
@@ -209,6 +213,7 @@ def _backward_mistakes(case: Case, expected: dict, key: str) -> list:
                          for dZ1, message in _wrong_tanh_dZ1(case)] if layer == "1" else []
         return tanh_mistakes + [
             (-expected[key], _DZ2_SIGN),
+            (expected[key] / m, _M_TWICE),
             (expected[key] + lambd / m * b,
              f"{key} includes an L2 term lambd/m * b{layer}: biases are not regularized, only dW gets lambd/m * W"),
             (expected[key] * m, f"{key} is missing the 1/m: db = (1/m) * np.sum(dZ, axis=1, keepdims=True)"),
@@ -219,6 +224,7 @@ def _backward_mistakes(case: Case, expected: dict, key: str) -> list:
                      for dZ1, message in _wrong_tanh_dZ1(case)] if layer == "1" else []
     return tanh_mistakes + [
         (-plain + lambd / m * W, _DZ2_SIGN),
+        (plain / m + lambd / m * W, _M_TWICE),
         (plain + lambd / (2 * m) * W,
          f"{key} adds lambd/(2m) * W{layer}: the derivative of lambd/(2m) * ||W||^2 is lambd/m * W "
          "(the 2 of the square cancels the 1/2)"),
@@ -252,6 +258,12 @@ def _judge_backward_with_l2(case: Case, output) -> None:
                 f"{key} has the shape of W{key[-1]} {W.shape}, expected {expected[key].shape}: did you add "
                 f"lambd/m * W{key[-1]} to {key}? Biases are not regularized: the L2 term goes into dW only "
                 f"[case: {case.label}]"
+            )
+        m = case.args["X"].shape[1]
+        if isinstance(got, np.ndarray) and got.shape in ((1, m), (m,)) and expected[key].shape[0] != 1:
+            raise CheckFailed(
+                f"{key} has shape {got.shape}, expected {expected[key].shape} [case: {case.label}]: it was summed over "
+                "the units (axis=0); sum over the examples instead, np.sum(dZ, axis=1, keepdims=True) / m"
             )
     failures = {}
     for key in _GRAD_KEYS:

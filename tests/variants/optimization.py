@@ -411,6 +411,16 @@ def adam_returns_corrected_moments(parameters, grads, v, s, t, learning_rate=0.0
     return new_parameters, {k: x / (1 - beta1**t) for k, x in new_v.items()}, new_s, t
 
 
+def adam_corrections_power_of_difference(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
+                                         epsilon=1e-8):
+    t = t + 1
+    new_v = {k: beta1 * v[k] + (1 - beta1) * grads[k] for k in v}
+    new_s = {k: beta2 * s[k] + (1 - beta2) * grads[k] ** 2 for k in s}
+    return ({n: w - learning_rate * (new_v["d" + n] / (1 - beta1) ** t) / (np.sqrt(new_s["d" + n] / (1 - beta2) ** t)
+                                                                          + epsilon)
+             for n, w in parameters.items()}, new_v, new_s, t)
+
+
 def adam_no_epsilon(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
     return adam_dict_loop(parameters, grads, v, s, t, learning_rate, beta1, beta2, 0.0)
 
@@ -520,6 +530,7 @@ MISTAKES = {
         (adam_no_bias_correction, "no bias correction"),
         (adam_returns_corrected_moments, "not the bias-corrected v_hat"),
         (adam_no_epsilon, "epsilon is missing"),
+        (adam_corrections_power_of_difference, "divide by (1 - beta)**t"),
         (_last_layer_skipped(adam_dict_loop), "range(1, L + 1)"),
     ],
     "schedule_lr": [

@@ -185,6 +185,19 @@ def backward_sigmoid_derivative(X, Y, parameters, cache, lambd):
     return grads
 
 
+def backward_m_twice(X, Y, parameters, cache, lambd):
+    """dZ2 = (A2 - Y) / m, then dW and db divided by m again."""
+    m = X.shape[1]
+    return backward_matmul(X, Y + (cache["A2"] - Y) * (1 - 1 / m), parameters, cache, lambd)
+
+
+def backward_db_over_units(X, Y, parameters, cache, lambd):
+    grads = backward_matmul(X, Y, parameters, cache, lambd)
+    dZ1 = (parameters["W2"].T @ (cache["A2"] - Y)) * (1 - cache["A1"] ** 2)
+    grads["db1"] = np.sum(dZ1, axis=0, keepdims=True) / X.shape[1]
+    return grads
+
+
 def backward_bias_regularized(X, Y, parameters, cache, lambd):
     grads = backward_matmul(X, Y, parameters, cache, lambd)
     m = X.shape[1]
@@ -373,6 +386,8 @@ MISTAKES = {
         (backward_square_after_subtraction, "(1 - A1)**2"),
         (backward_sigmoid_derivative, "the derivative of the sigmoid"),
         (backward_bias_regularized, "biases are not regularized"),
+        (backward_m_twice, "divided by m twice"),
+        (backward_db_over_units, "summed over the units (axis=0)"),
     ],
     "dropout_forward": [
         (dropout_global_numpy_seeded, "ignores the rng"),
