@@ -104,6 +104,9 @@ def _forward_mistakes(Z, gamma, beta, epsilon):
         (gamma * _normalize(Z, mu0, var0, epsilon) + beta,
          "the statistics were taken over the wrong axis: normalize each unit (row) over the mini-batch (axis=1), "
          "i.e. over the m examples, not over the units of one example"),
+        (gamma * _normalize(Z, Z.mean(), Z.var(), epsilon) + beta,
+         "one mean and one variance were computed over the whole Z: normalize each unit (row) separately, "
+         "np.mean(Z, axis=1, keepdims=True) and the same for the variance"),
         (gamma * ((Z - mu) / (np.sqrt(var) + epsilon)) + beta,
          f"epsilon was added outside the square root: {_EPS_INSIDE}"),
         (gamma * ((Z - mu) / np.sqrt(var)) + beta,

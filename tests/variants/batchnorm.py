@@ -55,6 +55,13 @@ def forward_wrong_axis(Z, gamma, beta, epsilon=1e-5):
     return gamma * Z_norm + beta, _cache(Z_norm, mu, var, gamma, epsilon)
 
 
+def forward_whole_array_statistics(Z, gamma, beta, epsilon=1e-5):
+    mu, var = np.mean(Z), np.var(Z)
+    Z_norm = (Z - mu) / np.sqrt(var + epsilon)
+    return gamma * Z_norm + beta, _cache(Z_norm, np.full((Z.shape[0], 1), mu), np.full((Z.shape[0], 1), var), gamma,
+                                         epsilon)
+
+
 def forward_epsilon_outside(Z, gamma, beta, epsilon=1e-5):
     mu, var = Z.mean(axis=1, keepdims=True), Z.var(axis=1, keepdims=True)
     Z_norm = (Z - mu) / (np.sqrt(var) + epsilon)
@@ -276,6 +283,7 @@ CORRECT = {
 MISTAKES = {
     "batchnorm_forward_train": [
         (forward_wrong_axis, "over the wrong axis"),
+        (forward_whole_array_statistics, "computed over the whole Z"),
         (forward_epsilon_outside, "epsilon was added outside the square root"),
         (forward_sample_variance, "ddof=1"),
         (forward_uncentred_variance, "mean((Z - mu)**2)"),
