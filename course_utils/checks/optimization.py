@@ -75,8 +75,8 @@ def _mini_batch_cases():
     X, Y = _batch_data(3, 30, 7, n_classes=3)
     cases.append(Case("X (3, 30), one-hot Y (3, 30) (n_y = 3 label rows), mini_batch_size=8",
                       {"X": X, "Y": Y, "mini_batch_size": 8, "rng": Seed(17)}))
-    X, Y = _batch_data(2, 14, 8)
-    return cases + seed_trio("X (2, 14), mini_batch_size=4", {"X": X, "Y": Y, "mini_batch_size": 4}, 18, 19)
+    X, Y = _batch_data(2, 20, 8)
+    return cases + seed_trio("X (2, 20), mini_batch_size=4", {"X": X, "Y": Y, "mini_batch_size": 4}, 18, 19)
 
 
 def _mini_batch_hidden_cases():
