@@ -391,8 +391,7 @@ def test_test_mode_hard_coded_epsilon():
     def hard_coded(Z, gamma, beta, running_mean, running_var, epsilon=1e-5):
         return make_test()(Z, gamma, beta, running_mean, running_var)
 
-    check("batchnorm_forward_test", hard_coded)
-    fails_with("batchnorm_forward_test", hard_coded, "use the epsilon argument", hidden=True)
+    fails_with("batchnorm_forward_test", hard_coded, "use the epsilon argument", hidden=False)
 
 
 def test_test_mode_framework_messages():
@@ -413,3 +412,28 @@ def test_exercise_names_and_forbidden_modules():
         exercise = get_exercise(name)
         assert reference_batchnorm in exercise.forbidden
         assert exercise.visible_cases() and exercise.hidden_cases()
+
+
+# ----------------------------------------------------------------------------- variant table (issue 11)
+
+from tests.check_tools import passes_everywhere, variant_params  # noqa: E402
+from tests.variants import batchnorm as variants  # noqa: E402
+
+
+@pytest.mark.parametrize("name, fn", variant_params(variants.CORRECT))
+def test_correct_variants_pass_visible_hidden_and_split_checks(name, fn):
+    passes_everywhere(name, fn)
+
+
+@pytest.mark.parametrize("name, fn, fragment", variant_params(variants.MISTAKES))
+def test_named_mistakes_get_their_message(name, fn, fragment):
+    fails_with(name, fn, fragment)
+
+
+def test_generic_backward_message_names_case_entry_and_formula():
+    def dgamma_slightly_off(dZ_tilde, cache):
+        dZ, dgamma, dbeta = variants.backward_means(dZ_tilde, cache)
+        return dZ, dgamma * 1.01, dbeta
+
+    fails_with("batchnorm_backward", dgamma_slightly_off, "dgamma has wrong values", "[case:", "at index",
+               "Look at dgamma = np.mean(dZ_tilde * Z_norm, axis=1, keepdims=True)")

@@ -472,3 +472,35 @@ def test_cases_use_fixed_inputs():
             for key, value in a.args.items():
                 if isinstance(value, np.ndarray):
                     np.testing.assert_array_equal(value, b.args[key])
+
+
+# ------------------------------------------------------------------------------------------------- variant table (issue 11)
+
+from tests.check_tools import fails_with, passes_everywhere, variant_params  # noqa: E402
+from tests.variants import regularization as variants  # noqa: E402
+
+
+@pytest.mark.parametrize("name, fn", variant_params(variants.CORRECT))
+def test_correct_variants_pass_visible_hidden_and_split_checks(name, fn):
+    passes_everywhere(name, fn)
+
+
+@pytest.mark.parametrize("name, fn, fragment", variant_params(variants.MISTAKES))
+def test_named_mistakes_get_their_message(name, fn, fragment):
+    fails_with(name, fn, fragment)
+
+
+def test_dropout_generic_message_says_what_to_look_at():
+    def off_by_a_bit(A, keep_prob, rng):
+        D = rng.random(A.shape) < keep_prob
+        return A * D / keep_prob + 0.01 * D, D
+
+    fails_with("dropout_forward", off_by_a_bit, "has wrong values", "[case:", "at index", "Look at A_out = A * D / keep_prob")
+
+
+def test_dropout_that_reseeds_or_uses_global_numpy_is_named():
+    """Issue 11: the keep rate and the rescaling are right, only the source of randomness is wrong."""
+    for fn in (variants.dropout_global_numpy_seeded, variants.dropout_reseeded_generator):
+        fails_with("dropout_forward", fn, "two different rng seeds gave the same masks", "never seed inside")
+    fails_with("dropout_forward", variants.dropout_global_numpy, "same rng seed gave different masks",
+               "D = rng.random(A.shape) < keep_prob")

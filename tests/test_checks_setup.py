@@ -413,3 +413,35 @@ def test_collect_then_judge_in_two_steps(name, fn):
     exercise = get_exercise(name)
     outputs = collect_outputs(exercise, fn, hidden=True)
     judge_outputs(exercise, outputs, hidden=True)
+
+
+# ------------------------------------------------------------------------------------ variant table (issue 11)
+
+from tests.check_tools import passes_everywhere, variant_params  # noqa: E402
+from tests.variants import setup as variants  # noqa: E402
+
+
+@pytest.mark.parametrize("name, fn", variant_params(variants.CORRECT))
+def test_correct_variants_pass_visible_hidden_and_split_checks(name, fn):
+    passes_everywhere(name, fn)
+
+
+@pytest.mark.parametrize("name, fn, fragment", variant_params(variants.MISTAKES))
+def test_named_mistakes_get_their_message(name, fn, fragment):
+    _fails_with(name, fn, fragment)
+
+
+def test_partial_shuffle_on_sorted_data_names_the_single_class():
+    message = _fails_with("train_dev_test_split", variants.split_test_not_shuffled, "only part of the data was shuffled")
+    assert "sorted" in message and "a single class" in message and "columns 45..49" in message
+
+
+def test_seed_trio_judged_alone_is_not_compared():
+    """A case judged out of order (no first output in this pass) is not compared with anything stale."""
+    exercise = get_exercise("initialize_he")
+    trio = [case for case in exercise.cases() if "rng seed" in case.label]
+    outputs = collect_outputs(exercise, variants.he_global_numpy_seeded)[-3:]
+    exercise.judge(trio[0], outputs[0]["output"])
+    with pytest.raises(CheckFailed, match="ignores the rng"):
+        exercise.judge(trio[2], outputs[2]["output"])
+    exercise.judge(trio[2], outputs[2]["output"])  # the trio was closed: nothing left to compare with

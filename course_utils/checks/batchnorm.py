@@ -19,6 +19,7 @@ from course_utils.activations import sigmoid
 from course_utils.costs import compute_cost
 from course_utils.gradient_check import gradient_check
 from course_utils.checks.framework import Case, CheckFailed, Exercise, exercise_table, expect_array, expect_number, unpack
+from course_utils.checks.setup import hinted
 
 CACHE_KEYS = ("Z_norm", "mu", "var", "gamma", "epsilon")
 """Keys of the cache returned by the student's ``batchnorm_forward``."""
@@ -103,6 +104,9 @@ def _forward_mistakes(Z, gamma, beta, epsilon):
         (gamma * _normalize(Z, mu0, var0, epsilon) + beta,
          "the statistics were taken over the wrong axis: normalize each unit (row) over the mini-batch (axis=1), "
          "i.e. over the m examples, not over the units of one example"),
+        (gamma * _normalize(Z, Z.mean(), Z.var(), epsilon) + beta,
+         "one mean and one variance were computed over the whole Z: normalize each unit (row) separately, "
+         "np.mean(Z, axis=1, keepdims=True) and the same for the variance"),
         (gamma * ((Z - mu) / (np.sqrt(var) + epsilon)) + beta,
          f"epsilon was added outside the square root: {_EPS_INSIDE}"),
         (gamma * ((Z - mu) / np.sqrt(var)) + beta,
@@ -111,6 +115,10 @@ def _forward_mistakes(Z, gamma, beta, epsilon):
         (gamma * _normalize(Z, mu, Z.var(axis=1, keepdims=True, ddof=1), epsilon) + beta,
          "the variance divides by m - 1 (ddof=1): use the batch variance with 1/m, np.var's default"),
         (Z_norm, "you returned Z_norm: scale and shift it, Z_tilde = gamma * Z_norm + beta"),
+        (gamma * _normalize(Z, mu, np.mean(Z**2, axis=1, keepdims=True), epsilon) + beta,
+         "the variance was computed as mean(Z**2) on the raw Z: it is the mean of the squared deviations, "
+         "var = mean((Z - mu)**2) (np.var)"),
+        (gamma * (Z - mu) + beta, "Z_norm is only centred: divide by sqrt(var + epsilon) after subtracting mu"),
     ]
     if epsilon != 1e-5:
         mistakes.append((gamma * _normalize(Z, mu, var, 1e-5) + beta,
@@ -136,7 +144,9 @@ def _judge_forward(case: Case, output) -> None:
             f"a unit with the same value for every example has variance 0; {_EPS_INSIDE}, "
             "never by the bare standard deviation",
         )
-    expect_array(case, Z_tilde, gamma * Z_norm + beta, "Z_tilde", mistakes=_forward_mistakes(Z, gamma, beta, epsilon))
+    with hinted("mu and var: one value per unit (row), over the m examples (axis=1, keepdims=True), var with 1/m; "
+                "Z_norm = (Z - mu) / np.sqrt(var + epsilon); Z_tilde = gamma * Z_norm + beta"):
+        expect_array(case, Z_tilde, gamma * Z_norm + beta, "Z_tilde", mistakes=_forward_mistakes(Z, gamma, beta, epsilon))
 
     if not isinstance(cache, dict):
         raise CheckFailed(
@@ -254,6 +264,13 @@ def _backward_expected(dZ_tilde, cache):
          "parameter gradients such as dgamma, dbeta and dW"),
         ((G - mean_G - Z_norm * mean_GZ) / np.sqrt(cache["var"]),
          "use 1 / sqrt(var + epsilon), with the same epsilon as the forward pass"),
+        (G - mean_G - Z_norm * mean_GZ,
+         "the factor 1 / sqrt(var + epsilon) is missing: dZ = (gamma / sqrt(var + epsilon)) * (dZ_tilde - ...)"),
+        ((G - mean_G - Z_norm * mean_GZ) / (cache["var"] + cache["epsilon"]),
+         "divide by sqrt(var + epsilon), the standard deviation, not by the variance var + epsilon"),
+        (inv_std * (G - mean_G + Z_norm * mean_GZ),
+         "the term coming from the batch variance is subtracted, not added: dZ = (gamma / sqrt(var + epsilon)) * "
+         "(dZ_tilde - mean(dZ_tilde) - Z_norm * mean(dZ_tilde * Z_norm))"),
     ]
     sum_msg = "{0} is not averaged over the m examples: by the course convention {0} = (1/m) * sum(..., axis=1)"
     dgamma_mistakes = [
@@ -268,9 +285,25 @@ def _backward_expected(dZ_tilde, cache):
     return (dZ, dZ_mistakes), (dgamma, dgamma_mistakes), (dbeta, dbeta_mistakes)
 
 
+_BACKWARD_HINTS = {
+    "dZ": "dZ = (gamma / np.sqrt(var + epsilon)) * (dZ_tilde - mean(dZ_tilde) - Z_norm * mean(dZ_tilde * Z_norm)), "
+          "means over the examples (axis=1, keepdims=True)",
+    "dgamma": "dgamma = np.mean(dZ_tilde * Z_norm, axis=1, keepdims=True)",
+    "dbeta": "dbeta = np.mean(dZ_tilde, axis=1, keepdims=True)",
+}
+
+
 def _compare_backward(case, got, expected) -> None:
+    n, m = expected[0][0].shape
+    for value, what in zip(got[1:], ("dgamma", "dbeta")):
+        if np.shape(value) in ((1, m), (m,)) and m != n:
+            raise CheckFailed(
+                f"{what} has shape {np.shape(value)}, expected {(n, 1)} [case: {case.label}]: it was averaged over the "
+                "units (axis=0); average over the examples instead, axis=1 with keepdims=True"
+            )
     for value, (reference, mistakes), what in zip(got, expected, ("dZ", "dgamma", "dbeta")):
-        expect_array(case, value, reference, what, mistakes=mistakes)
+        with hinted(_BACKWARD_HINTS[what]):
+            expect_array(case, value, reference, what, mistakes=mistakes)
 
 
 def _is_sound(value, shape) -> bool:
@@ -359,15 +392,21 @@ def _judge_running(case: Case, output) -> None:
               "(the old average keeps the weight momentum, as in the exponentially weighted averages of week 2)"
     mean, var = unpack(case, output, 2, "update_running_stats")
     order = "the outputs are in the wrong order: return (new_running_mean, new_running_var)"
-    expect_array(case, mean, new_mean, "new running_mean", mistakes=[
-        ((1 - beta) * a["running_mean"] + beta * a["batch_mean"], swapped),
-        (new_var, order),
-        (a["batch_mean"], "the running mean was replaced by the batch mean: average it with the old value"),
-    ])
-    expect_array(case, var, new_var, "new running_var", mistakes=[
-        ((1 - beta) * a["running_var"] + beta * a["batch_var"], swapped),
-        (new_mean, order),
-    ])
+    rule = "new = momentum * running + (1 - momentum) * batch, for the mean and for the variance"
+    with hinted(rule):
+        expect_array(case, mean, new_mean, "new running_mean", mistakes=[
+            ((1 - beta) * a["running_mean"] + beta * a["batch_mean"], swapped),
+            (new_var, order),
+            (a["batch_mean"], "the running mean was replaced by the batch mean: average it with the old value"),
+        ])
+    with hinted(rule):
+        expect_array(case, var, new_var, "new running_var", mistakes=[
+            ((1 - beta) * a["running_var"] + beta * a["batch_var"], swapped),
+            (new_mean, order),
+            (beta * a["running_var"] + (1 - beta) * a["batch_mean"],
+             "the running variance was averaged with batch_mean: use batch_var"),
+            (a["batch_var"], "the running variance was replaced by the batch variance: average it with the old value"),
+        ])
 
 
 # ----------------------------------------------------------------------------- forward, test mode
@@ -394,6 +433,7 @@ def _test_cases():
         _test_case("Z (3, 4) whose batch statistics differ from the running ones", 51, 3, 4),
         _test_case("a test batch of one example", 52, 3, 1),
         _test_case("tiny running variance (~1e-6), epsilon=1e-5", 53, 2, 5, running_scale=2e-6),
+        _test_case("epsilon=1e-3", 56, 3, 4, running_scale=1e-3, epsilon=1e-3),
     ]
 
 
@@ -414,7 +454,7 @@ def _judge_test(case: Case, output) -> None:
         _nan_guard(case, output, "Z_tilde", batch_msg)
     Z_norm = _normalize(Z, mean, var, epsilon)
     batch_mu, batch_var = _stats(Z)
-    expect_array(case, output, gamma * Z_norm + beta, "Z_tilde", mistakes=[
+    mistakes = [
         (gamma * _normalize(Z, batch_mu, batch_var, epsilon) + beta, batch_msg),
         (gamma * _normalize(Z, batch_mu, var, epsilon) + beta, batch_msg + " (here: the batch mean)"),
         (gamma * _normalize(Z, mean, batch_var, epsilon) + beta, batch_msg + " (here: the batch variance)"),
@@ -427,7 +467,11 @@ def _judge_test(case: Case, output) -> None:
         (Z_norm, "you returned Z_norm: scale and shift it, Z_tilde = gamma * Z_norm + beta"),
         (gamma * _normalize(Z, mean, var, 1e-5) + beta,
          f"use the epsilon argument (here {epsilon:g}), not a hard-coded 1e-5"),
-    ])
+        (gamma * Z_norm, "beta is missing: Z_tilde = gamma * Z_norm + beta"),
+        (Z_norm + beta, "gamma is missing: Z_tilde = gamma * Z_norm + beta"),
+    ]
+    with hinted("Z_tilde = gamma * (Z - running_mean) / np.sqrt(running_var + epsilon) + beta"):
+        expect_array(case, output, gamma * Z_norm + beta, "Z_tilde", mistakes=mistakes)
 
 
 EXERCISES = exercise_table(

@@ -32,6 +32,7 @@ from course_utils.checks.framework import (
     unpack,
     exercise_table,
 )
+from course_utils.checks.setup import hinted, judge_seed_trio, seed_trio
 
 
 def _where(case: Case) -> str:
@@ -74,7 +75,8 @@ def _mini_batch_cases():
     X, Y = _batch_data(3, 30, 7, n_classes=3)
     cases.append(Case("X (3, 30), one-hot Y (3, 30) (n_y = 3 label rows), mini_batch_size=8",
                       {"X": X, "Y": Y, "mini_batch_size": 8, "rng": Seed(17)}))
-    return cases
+    X, Y = _batch_data(2, 20, 8)
+    return cases + seed_trio("X (2, 20), mini_batch_size=4", {"X": X, "Y": Y, "mini_batch_size": 4}, 18, 19)
 
 
 def _mini_batch_hidden_cases():
@@ -169,6 +171,12 @@ def _judge_random_mini_batches(case: Case, output) -> None:
             "(X[:, indices]) without changing their values."
         )
     if len(set(ids)) != m:
+        if rest and np.array_equal(X_batches[-1], X[:, m - rest:]) and np.array_equal(Y_batches[-1], Y[:, m - rest:]):
+            raise CheckFailed(
+                f"the last mini-batch was cut from the unshuffled X and Y {_where(case)}: it holds the last {rest} "
+                "columns of the original X, so some examples appear twice in the epoch and others never. Cut every "
+                "batch, the last one too, from the shuffled arrays (X_shuffled[:, k * size:])."
+            )
         raise CheckFailed(
             f"some examples appear in more than one mini-batch and others in none {_where(case)}: every example "
             "must be used exactly once per epoch. Shuffle with a permutation (rng.permutation(m)), not by drawing "
@@ -185,6 +193,7 @@ def _judge_random_mini_batches(case: Case, output) -> None:
             "and it is still sorted in your batches. Shuffle the columns (one rng.permutation(m) for X and Y) "
             "before cutting the batches (note: rng.permutation(X) and rng.shuffle(X) shuffle rows, not columns)."
         )
+    judge_seed_trio(case, [X_all, Y_all], "mini-batches", "permutation = rng.permutation(m)")
 
 
 # =============================================================================== ewa
@@ -227,6 +236,11 @@ def _judge_ewa(case: Case, output) -> None:
     theta, beta, corrected = case.args["theta"], case.args["beta"], case.args["bias_correction"]
     T = theta.size
     expected = reference_ewa.exponentially_weighted_average(theta, beta, bias_correction=corrected)
+    if T > 1 and isinstance(output, (float, np.ndarray)) and np.size(output) == 1:
+        raise CheckFailed(
+            f"ewa returned a single number for a series of {T} values {_where(case)}: return the whole series of "
+            "averages [v_1, ..., v_T] (store every v_t in an array), not only the last one."
+        )
     if isinstance(output, np.ndarray) and output.shape == (T + 1,):
         raise CheckFailed(
             f"the result has {T + 1} values for a series of {T} {_where(case)}: return [v_1, ..., v_T], "
@@ -252,11 +266,17 @@ def _judge_ewa(case: Case, output) -> None:
         "and removes the early bias with bias_correction; start from 0."
     )
     swap_message = "beta and (1 - beta) are swapped: the old average v_{t-1} gets beta, the new value theta_t gets 1 - beta."
-    mistakes = [(swapped, swap_message)]
+    unweighted = _recurrence(theta, beta, 1.0)
+    unweighted_message = ("the new value must be weighted by (1 - beta): v_t = beta * v_{t-1} + (1 - beta) * theta_t "
+                          "(without it the average grows to about 1 / (1 - beta) times the series)")
+    mistakes = [(swapped, swap_message), (unweighted, unweighted_message)]
     with np.errstate(divide="ignore", invalid="ignore"):
         if corrected:
             mistakes += [
                 (raw, "bias_correction=True but the values are not divided by 1 - beta**t."),
+                (unweighted / (1.0 - beta**t), unweighted_message),
+                (raw / (1.0 - beta) ** t, "the correction divides by (1 - beta)**t; it is 1 - beta**t: raise beta to "
+                 "the power t, then subtract from 1."),
                 (fed_back, "the bias-corrected value was fed back into the recurrence: keep updating the "
                  "uncorrected v_t = beta * v_{t-1} + (1 - beta) * theta_t and only divide the value you store "
                  "in the result by 1 - beta**t."),
@@ -272,7 +292,10 @@ def _judge_ewa(case: Case, output) -> None:
                 (raw / (1.0 - beta**t), "bias correction applied although bias_correction=False."),
                 (from_first, variant),
             ]
-    expect_array(case, output, expected, "ewa(theta, beta, bias_correction)", mistakes=mistakes)
+    hint = ("the loop: v starts at 0; for t = 1..T, v = beta * v + (1 - beta) * theta[t - 1]; store v"
+            + (" / (1 - beta**t), keeping the uncorrected v for the next step" if corrected else ""))
+    with hinted(hint):
+        expect_array(case, output, expected, "ewa(theta, beta, bias_correction)", mistakes=mistakes)
 
 
 # =============================================================================== optimizer states
@@ -302,6 +325,30 @@ def _moment_like(grads, seed: int, kind: str) -> dict:
 
 def _state_dict(case: Case, value, template: dict, what: str) -> dict:
     return expect_dict(case, value, set(template), what)
+
+
+def _expect_update(case: Case, parameters: dict, name: str, got, expected, mistakes, rule: str) -> None:
+    """Compare the step ``got - old`` with ``expected - old``: the step is where the bugs live.
+
+    With learning_rate = 0.001 the step is about 1000 times smaller than the parameter, so comparing new values
+    with rtol 1e-6 would let a 0.1% error of the step through; the step itself is exact to rounding
+    (|old| * 1e-16). ``mistakes`` are ``(wrong new value, message)`` pairs; ``rule`` is the update to look at.
+    """
+    old = parameters[name]
+    what = f"parameters['{name}']"
+    if not isinstance(got, np.ndarray) or got.shape != old.shape or not np.issubdtype(got.dtype, np.number):
+        expect_array(case, got, expected, what)  # type and shape messages
+        return
+    last = len(parameters) // 2
+    if name[1:] == str(last) and last > 1 and np.array_equal(got, old) and not np.allclose(expected, old):
+        raise CheckFailed(
+            f"{what} was not updated {_where(case)}, but the layers before it were: the loop stops before the last "
+            "layer. Loop over l = 1, ..., L with range(1, L + 1) and L = len(parameters) // 2 (or over the keys)."
+        )
+    got = got.astype(np.float64)
+    with hinted(f"{rule} (compared here: the step, new value - old value)"):
+        expect_array(case, got - old, expected - old, f"the step of {what} (new value - old value)",
+                     mistakes=[(wrong - old, message) for wrong, message in mistakes])
 
 
 # =============================================================================== momentum
@@ -339,20 +386,22 @@ def _judge_momentum_update(case: Case, output) -> None:
     new_parameters, new_v = unpack(case, output, 2, "momentum_update")
     new_v = _state_dict(case, new_v, v, "the returned v")
     for key in v:
-        expect_array(case, new_v[key], expected_state["v"][key], f"v['{key}']", mistakes=[
-            (beta * v[key] + grads[key], "the new gradient is not scaled by (1 - beta): v = beta * v + (1 - beta) * dW."),
-            ((1.0 - beta) * v[key] + beta * grads[key], "beta and (1 - beta) are swapped: v = beta * v + (1 - beta) * dW."),
-            (v[key], "v was not updated: v = beta * v + (1 - beta) * dW."),
-        ])
+        with hinted("v = beta * v + (1 - beta) * dW, with the v and grads entries of the same key"):
+            expect_array(case, new_v[key], expected_state["v"][key], f"v['{key}']", mistakes=[
+                (beta * v[key] + grads[key], "the new gradient is not scaled by (1 - beta): v = beta * v + (1 - beta) * dW."),
+                ((1.0 - beta) * v[key] + beta * grads[key], "beta and (1 - beta) are swapped: v = beta * v + (1 - beta) * dW."),
+                (v[key], "v was not updated: v = beta * v + (1 - beta) * dW."),
+            ])
     new_parameters = expect_dict(case, new_parameters, set(parameters), "the returned parameters")
     for name in parameters:
         key, value, v_new = "d" + name, parameters[name], expected_state["v"]["d" + name]
-        expect_array(case, new_parameters[name], expected_p[name], f"parameters['{name}']", mistakes=[
+        _expect_update(case, parameters, name, new_parameters[name], expected_p[name], [
             (value + lr * v_new, "the update has the wrong sign: step against the velocity, W = W - learning_rate * v."),
             (value - lr * grads[key], "the parameters moved along dW: use the new velocity, W = W - learning_rate * v."),
             (value - lr * v[key], "the parameters moved along the old v: update v first, then W = W - learning_rate * v."),
             (value, "the parameters were not updated."),
-        ])
+            (value - v_new, "learning_rate is missing: W = W - learning_rate * v."),
+        ], "W = W - learning_rate * v with the new v = beta * v + (1 - beta) * dW")
 
 
 # =============================================================================== RMSProp
@@ -399,24 +448,28 @@ def _judge_rmsprop_update(case: Case, output) -> None:
     new_s = _state_dict(case, new_s, s, "the returned s")
     for key in s:
         g = grads[key]
-        expect_array(case, new_s[key], expected_state["s"][key], f"s['{key}']", mistakes=[
-            (beta * s[key] + (1.0 - beta) * g, "the gradient is not squared: s = beta * s + (1 - beta) * dW**2 "
-             "(element-wise square)."),
-            (beta * s[key] + g**2, "dW**2 is not scaled by (1 - beta): s = beta * s + (1 - beta) * dW**2."),
-            ((1.0 - beta) * s[key] + beta * g**2, "beta and (1 - beta) are swapped: s = beta * s + (1 - beta) * dW**2."),
-            (s[key], "s was not updated: s = beta * s + (1 - beta) * dW**2."),
-        ])
+        with hinted("s = beta * s + (1 - beta) * dW**2 (element-wise square), with the s and grads entries of the same key"):
+            expect_array(case, new_s[key], expected_state["s"][key], f"s['{key}']", mistakes=[
+                (beta * s[key] + (1.0 - beta) * g, "the gradient is not squared: s = beta * s + (1 - beta) * dW**2 "
+                 "(element-wise square)."),
+                (beta * s[key] + g**2, "dW**2 is not scaled by (1 - beta): s = beta * s + (1 - beta) * dW**2."),
+                ((1.0 - beta) * s[key] + beta * g**2, "beta and (1 - beta) are swapped: s = beta * s + (1 - beta) * dW**2."),
+                (s[key], "s was not updated: s = beta * s + (1 - beta) * dW**2."),
+            ])
     new_parameters = expect_dict(case, new_parameters, set(parameters), "the returned parameters")
     for name in parameters:
         key, value = "d" + name, parameters[name]
         g, s_new = grads[key], expected_state["s"][key]
-        expect_array(case, new_parameters[name], expected_p[name], f"parameters['{name}']", mistakes=[
+        with np.errstate(divide="ignore", invalid="ignore"):
+            no_epsilon = value - lr * g / np.sqrt(s_new)
+        _expect_update(case, parameters, name, new_parameters[name], expected_p[name], [
             (value + lr * g / (np.sqrt(s_new) + eps), "the update has the wrong sign: W = W - learning_rate * dW / (sqrt(s) + epsilon)."),
             (value - lr * g / np.sqrt(s_new + eps), "epsilon is inside the square root: divide by sqrt(s) + epsilon."),
             (value - lr * g / (s_new + eps), "you divided by s instead of sqrt(s): s holds squared gradients."),
             (value - lr * g / (np.sqrt(s[key]) + eps), "the parameters used the old s: update s first."),
             (value - lr * g, "the step is not divided by sqrt(s) + epsilon."),
-        ])
+            (no_epsilon, "epsilon is missing: divide by sqrt(s) + epsilon (it keeps the step finite when s is 0)."),
+        ], "W = W - learning_rate * dW / (np.sqrt(s) + epsilon) with the new s")
 
 
 # =============================================================================== Adam
@@ -444,7 +497,16 @@ def _judge_initialize_adam(case: Case, output) -> None:
     for what, state in (("v", v), ("s", s)):
         state = expect_dict(case, state, keys, f"the returned {what} (keys are the gradients' names, 'd' + parameter name)")
         for name, value in parameters.items():
-            expect_array(case, state["d" + name], np.zeros_like(value), f"{what}['d{name}']")
+            got = state["d" + name]
+            if name.startswith("b") and np.shape(got) == np.shape(parameters.get("W" + name[1:])) != value.shape:
+                raise CheckFailed(
+                    f"{what}['d{name}'] has the shape of W{name[1:]} {np.shape(got)}, expected the shape of {name} "
+                    f"{value.shape} {_where(case)}: each state array has the shape of its own parameter, "
+                    f"np.zeros_like(parameters['{name}'])"
+                )
+            expect_array(case, got, np.zeros_like(value), f"{what}['d{name}']", mistakes=[
+                (np.ones_like(value), "v and s start at zero: they are moving averages that begin at 0, np.zeros_like"),
+            ])
 
 
 def _adam_cases():
@@ -512,19 +574,21 @@ def _judge_adam_update(case: Case, output) -> None:
     new_s = _state_dict(case, new_s, s, "the returned s")
     for key in v:
         g = grads[key]
-        expect_array(case, new_v[key], expected_state["v"][key], f"v['{key}']", mistakes=[
-            (beta1 * v[key] + g, "the gradient is not scaled by (1 - beta1): v = beta1 * v + (1 - beta1) * dW."),
-            ((1.0 - beta1) * v[key] + beta1 * g, "beta1 and (1 - beta1) are swapped: v = beta1 * v + (1 - beta1) * dW."),
-            (expected_state["v"][key] / (1.0 - beta1 ** (t + 1)), "return the moving average v itself, not the "
-             "bias-corrected v_hat (the correction is only used for the step)."),
-        ])
-        expect_array(case, new_s[key], expected_state["s"][key], f"s['{key}']", mistakes=[
-            (beta2 * s[key] + (1.0 - beta2) * g, "the gradient is not squared: s = beta2 * s + (1 - beta2) * dW**2."),
-            (beta2 * s[key] + g**2, "dW**2 is not scaled by (1 - beta2): s = beta2 * s + (1 - beta2) * dW**2."),
-            ((1.0 - beta2) * s[key] + beta2 * g**2, "beta2 and (1 - beta2) are swapped: s = beta2 * s + (1 - beta2) * dW**2."),
-            (expected_state["s"][key] / (1.0 - beta2 ** (t + 1)), "return the moving average s itself, not the "
-             "bias-corrected s_hat (the correction is only used for the step)."),
-        ])
+        with hinted("v = beta1 * v + (1 - beta1) * dW (returned without bias correction)"):
+            expect_array(case, new_v[key], expected_state["v"][key], f"v['{key}']", mistakes=[
+                (beta1 * v[key] + g, "the gradient is not scaled by (1 - beta1): v = beta1 * v + (1 - beta1) * dW."),
+                ((1.0 - beta1) * v[key] + beta1 * g, "beta1 and (1 - beta1) are swapped: v = beta1 * v + (1 - beta1) * dW."),
+                (expected_state["v"][key] / (1.0 - beta1 ** (t + 1)), "return the moving average v itself, not the "
+                 "bias-corrected v_hat (the correction is only used for the step)."),
+            ])
+        with hinted("s = beta2 * s + (1 - beta2) * dW**2 (returned without bias correction)"):
+            expect_array(case, new_s[key], expected_state["s"][key], f"s['{key}']", mistakes=[
+                (beta2 * s[key] + (1.0 - beta2) * g, "the gradient is not squared: s = beta2 * s + (1 - beta2) * dW**2."),
+                (beta2 * s[key] + g**2, "dW**2 is not scaled by (1 - beta2): s = beta2 * s + (1 - beta2) * dW**2."),
+                ((1.0 - beta2) * s[key] + beta2 * g**2, "beta2 and (1 - beta2) are swapped: s = beta2 * s + (1 - beta2) * dW**2."),
+                (expected_state["s"][key] / (1.0 - beta2 ** (t + 1)), "return the moving average s itself, not the "
+                 "bias-corrected s_hat (the correction is only used for the step)."),
+            ])
     new_parameters = expect_dict(case, new_parameters, set(parameters), "the returned parameters")
     step = t + 1
     for name in parameters:
@@ -547,6 +611,11 @@ def _judge_adam_update(case: Case, output) -> None:
             (moved(v_new / c1, s_new / c2, sign=1.0), "the update has the wrong sign: W = W - learning_rate * v_hat / (sqrt(s_hat) + epsilon)."),
             (moved(v_new / (1.0 - beta1 ** (step + 1)), s_new / (1.0 - beta2 ** (step + 1))),
              "off by one: the corrections used t + 2; increment t once and use that value."),
+            (moved(v_new / (1.0 - beta1) ** step, s_new / (1.0 - beta2) ** step),
+             "the corrections divide by (1 - beta)**t; they are 1 - beta1**t and 1 - beta2**t: raise beta to the "
+             "power t, then subtract from 1."),
+            (value - lr * (v_new / c1) / np.sqrt(s_new / c2),
+             "epsilon is missing: divide by sqrt(s_hat) + epsilon (it keeps the step finite when s_hat is 0)."),
         ]
         if beta1 != beta2:
             mistakes += [
@@ -559,7 +628,9 @@ def _judge_adam_update(case: Case, output) -> None:
             ]
         if t > 0:
             mistakes.append((moved(v_new / (1.0 - beta1**t), s_new / (1.0 - beta2**t)), _T_FROM_ZERO))
-        expect_array(case, got, expected_p[name], f"parameters['{name}']", mistakes=mistakes)
+        _expect_update(case, parameters, name, got, expected_p[name], mistakes,
+                       "W = W - learning_rate * v_hat / (np.sqrt(s_hat) + epsilon) with v_hat = v / (1 - beta1**t), "
+                       "s_hat = s / (1 - beta2**t) and the incremented t")
 
 
 # =============================================================================== schedule_lr
@@ -612,11 +683,19 @@ def _judge_schedule_lr(case: Case, output) -> None:
         (lr0 / (1.0 + decay * np.ceil(epoch / interval)), _EARLY_DECAY),
         (lr0 / (1.0 + decay * ((epoch + 1) // interval)), _EARLY_DECAY),
         (lr0 / (1.0 + decay * np.round(epoch / interval)), _EARLY_DECAY),
+        (lr0 * decay**steps, "that is exponential decay, learning_rate0 * decay_rate**k; this schedule divides: "
+         "learning_rate0 / (1 + decay_rate * floor(epoch_num / time_interval))."),
+        (lr0 / (1.0 + decay) * steps, "floor(epoch_num / time_interval) multiplies the rate: it belongs in the "
+         "denominator, learning_rate0 / (1 + decay_rate * floor(epoch_num / time_interval))."),
+        (lr0 / 1.0 + decay * steps, "learning_rate0 / 1 + decay_rate * ... divides by 1 only: the division binds "
+         "before the addition, so put the whole denominator in parentheses, learning_rate0 / (1 + decay_rate * k)."),
         (lr0 / (1.0 + (decay * epoch) // interval), "operator precedence: decay_rate * epoch_num // time_interval "
          "is evaluated as (decay_rate * epoch_num) // time_interval. Floor the number of intervals first: "
          "decay_rate * (epoch_num // time_interval)."),
     ]
-    expect_number(case, output, expected, "schedule_lr(...)", mistakes=mistakes)
+    with hinted(f"learning_rate0 / (1 + decay_rate * floor(epoch_num / time_interval)) = {lr0:g} / (1 + {decay:g} * "
+                f"{steps}) here: epoch_num // time_interval = {steps} decays so far"):
+        expect_number(case, output, expected, "schedule_lr(...)", mistakes=mistakes)
 
 
 # =============================================================================== registry

@@ -6,6 +6,7 @@ through the gradient-check harness), ``dropout_forward`` and ``dropout_backward`
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -24,6 +25,7 @@ from course_utils.checks.framework import (
     unpack,
     exercise_table,
 )
+from course_utils.checks.setup import hinted, judge_seed_trio, seed_trio
 from course_utils.gradient_check import gradient_check
 
 
@@ -101,7 +103,13 @@ def _judge_compute_cost(case: Case, output) -> None:
         (cross_entropy + lambd / 2 * m * squares,
          "the L2 factor is lambd/2 * m: in Python `lambd / 2 * m` means (lambd / 2) * m; write lambd / (2 * m)"),
         (m * cross_entropy + l2, "the cross-entropy is summed over the examples instead of averaged (missing 1/m)"),
+        (m * cross_entropy + lambd / 2 * squares,
+         "both terms use m = 1: Y.shape[0] is the number of label rows (1); the number of examples is m = Y.shape[1]"),
         (cross_entropy, "only the cross-entropy is returned: add the L2 term lambd/(2m) * sum ||W||_F^2"),
+        (cross_entropy + lambd / (2 * m) * sum(float(np.sum(W)) ** 2 for W in weights),
+         "np.sum(W)**2 squares the sum of the entries; ||W||_F^2 is the sum of the squares, np.sum(np.square(W))"),
+        (float(-np.sum(Y * np.log(AL)) / m) + l2,
+         "the cross-entropy is missing its (1 - Y) * log(1 - AL) term: examples with label 0 must count too"),
         (cross_entropy - l2, "the L2 term is subtracted: the penalty is added to the cost"),
         (-cross_entropy + l2, "the cross-entropy has the wrong sign: it is -(1/m) sum(Y log AL + (1-Y) log(1-AL))"),
     ]
@@ -111,7 +119,9 @@ def _judge_compute_cost(case: Case, output) -> None:
             f"the last weight matrix W{len(weights)} is left out of the sum: loop over l = 1, ..., L "
             "(range(1, L + 1), with L = len(parameters) // 2)",
         ))
-    expect_number(case, output, cross_entropy + l2, "the cost", mistakes=mistakes)
+    with hinted(f"both terms: the cross-entropy is {cross_entropy:.6g} here (the mean over the m = {m} examples) and "
+                f"the penalty lambd/(2m) * sum ||W||_F^2 is {l2:.6g} (np.sum(W**2) for every W1..WL, no biases)"):
+        expect_number(case, output, cross_entropy + l2, "the cost", mistakes=mistakes)
 
 
 # ------------------------------------------------------------------------------------------------- backward_with_l2
@@ -181,7 +191,16 @@ def _wrong_tanh_dZ1(case: Case) -> list:
         (dA1 * A1 * (1 - A1), "dZ1 uses A1 * (1 - A1), the derivative of the sigmoid: the hidden layer is tanh, "
                               "whose derivative is 1 - A1**2"),
         (dA1, "dZ1 = dA1 forgets the derivative of tanh: dZ1 = dA1 * (1 - A1**2)"),
+        (dA1 * (1 - A1) ** 2, "dZ1 uses (1 - A1)**2: the derivative of tanh is 1 - A1**2, the square of A1 only"),
     ]
+
+
+_DZ2_SIGN = ("the cross-entropy part has the wrong sign: dZ2 = A2 - Y (prediction minus label), not Y - A2; "
+             "the minus sign of the cost is already in it")
+
+
+_M_TWICE = ("the cross-entropy part is divided by m twice: if dZ2 already holds (A2 - Y) / m, do not divide dW and db "
+            "by m again (the course keeps dZ2 = A2 - Y and divides once, in dW and db)")
 
 
 def _backward_mistakes(case: Case, expected: dict, key: str) -> list:
@@ -193,6 +212,8 @@ def _backward_mistakes(case: Case, expected: dict, key: str) -> list:
         tanh_mistakes = [(np.sum(dZ1, axis=1, keepdims=True) / m, message)
                          for dZ1, message in _wrong_tanh_dZ1(case)] if layer == "1" else []
         return tanh_mistakes + [
+            (-expected[key], _DZ2_SIGN),
+            (expected[key] / m, _M_TWICE),
             (expected[key] + lambd / m * b,
              f"{key} includes an L2 term lambd/m * b{layer}: biases are not regularized, only dW gets lambd/m * W"),
             (expected[key] * m, f"{key} is missing the 1/m: db = (1/m) * np.sum(dZ, axis=1, keepdims=True)"),
@@ -202,6 +223,8 @@ def _backward_mistakes(case: Case, expected: dict, key: str) -> list:
     tanh_mistakes = [(dZ1 @ case.args["X"].T / m + lambd / m * W, message)
                      for dZ1, message in _wrong_tanh_dZ1(case)] if layer == "1" else []
     return tanh_mistakes + [
+        (-plain + lambd / m * W, _DZ2_SIGN),
+        (plain / m + lambd / m * W, _M_TWICE),
         (plain + lambd / (2 * m) * W,
          f"{key} adds lambd/(2m) * W{layer}: the derivative of lambd/(2m) * ||W||^2 is lambd/m * W "
          "(the 2 of the square cancels the 1/2)"),
@@ -236,6 +259,12 @@ def _judge_backward_with_l2(case: Case, output) -> None:
                 f"lambd/m * W{key[-1]} to {key}? Biases are not regularized: the L2 term goes into dW only "
                 f"[case: {case.label}]"
             )
+        m = case.args["X"].shape[1]
+        if isinstance(got, np.ndarray) and got.shape in ((1, m), (m,)) and expected[key].shape[0] != 1:
+            raise CheckFailed(
+                f"{key} has shape {got.shape}, expected {expected[key].shape} [case: {case.label}]: it was summed over "
+                "the units (axis=0); sum over the examples instead, np.sum(dZ, axis=1, keepdims=True) / m"
+            )
     failures = {}
     for key in _GRAD_KEYS:
         try:
@@ -253,7 +282,9 @@ def _judge_backward_with_l2(case: Case, output) -> None:
         culprits = ", ".join(f"{k} ({report[k].relative_error:.1e})" for k in report.culprits) or "none"
         raise CheckFailed(
             f"{first}\nThe gradient check against J = cross-entropy + lambd/(2m) (||W1||^2 + ||W2||^2) "
-            f"finds relative errors above {1e-3:g} in: {culprits}."
+            f"finds relative errors above {1e-3:g} in: {culprits}. Look at the chain for the culprits: "
+            "dZ2 = A2 - Y; dW2 = dZ2 @ A1.T / m + lambd/m * W2; dZ1 = (W2.T @ dZ2) * (1 - A1**2); "
+            "dW1 = dZ1 @ X.T / m + lambd/m * W1; db = np.sum(dZ, axis=1, keepdims=True) / m"
         )
     if not report.passed:
         raise CheckFailed(f"the gradient check against the L2-regularized cost failed [case: {case.label}]:\n{report}")
@@ -268,7 +299,8 @@ def _dropout_forward_cases():
         Case("A of shape (4, 5), keep_prob=0.5", {"A": grid, "keep_prob": 0.5, "rng": Seed(1)}),
         Case("A of ones (200, 300), keep_prob=0.8", {"A": np.ones((200, 300)), "keep_prob": 0.8, "rng": Seed(2)}),
         Case("keep_prob=1 keeps everything", {"A": grid, "keep_prob": 1.0, "rng": Seed(3)}),
-    ]
+    ] + seed_trio("dropout on A (5, 8), keep_prob=0.5", {"A": np.linspace(0.5, 4.0, 40).reshape(5, 8),
+                                                         "keep_prob": 0.5}, 6, 7)
 
 
 def _dropout_forward_hidden_cases():
@@ -280,11 +312,16 @@ def _dropout_forward_hidden_cases():
 
 
 def _drop_probability_mistake(masked: np.ndarray, keep_prob: float) -> list:
-    """Dividing by the drop probability 1 - keep_prob instead of keep_prob (only defined when keep_prob < 1)."""
+    """Dividing by 1 - keep_prob or by keep_prob twice (told apart from the right answer only when keep_prob < 1)."""
     if keep_prob >= 1:
         return []
     return [(masked / (1 - keep_prob), "divided by 1 - keep_prob, the probability of dropping a unit: inverted "
-                                       "dropout divides by keep_prob, the probability of keeping it")]
+                                       "dropout divides by keep_prob, the probability of keeping it"),
+            (masked / keep_prob**2, "divided by keep_prob twice: divide once, (A or dA) * D / keep_prob")]
+
+
+def _normal_cdf(x: float) -> float:
+    return 0.5 * (1.0 + math.erf(x / math.sqrt(2.0)))
 
 
 def _is_mask(value) -> bool:
@@ -306,28 +343,36 @@ def _judge_dropout_forward(case: Case, output) -> None:
                     "rng.random(A.shape) < keep_prob, so each example drops its own units.")
         raise CheckFailed(f"the mask D has shape {D.shape}, expected the shape of A {A.shape}.{hint} [case: {case.label}]")
     if not np.isin(D, (0, 1)).all():
-        raise CheckFailed(f"the mask D must hold only 0/1 (or False/True) [case: {case.label}]")
+        uniform = np.issubdtype(D.dtype, np.floating) and bool(np.all((D >= 0) & (D < 1)))
+        hint = (": D holds the uniform draws themselves; compare them with keep_prob, "
+                "D = rng.random(A.shape) < keep_prob" if uniform else "")
+        raise CheckFailed(f"the mask D must hold only 0/1 (or False/True){hint} [case: {case.label}]")
     D = D.astype(np.float64)
     kept = D.mean()
-    if A.size >= 10_000 and abs(kept - keep_prob) > 0.02:
-        hint = " It looks inverted: use `< keep_prob`, not `> keep_prob`." if abs(kept - (1 - keep_prob)) < 0.02 else ""
+    # the kept fraction of a right mask is binomial: 6 standard deviations (~2e-9 chance of refusing a right mask)
+    tolerance = max(1e-12, 6.0 * math.sqrt(keep_prob * (1.0 - keep_prob) / A.size))
+    if A.size >= 10_000 and abs(kept - keep_prob) > tolerance:
+        hint = ""
+        if abs(kept - (1 - keep_prob)) <= tolerance:
+            hint = " It looks inverted: use `< keep_prob`, not `> keep_prob`."
+        elif abs(kept - _normal_cdf(keep_prob)) <= tolerance:
+            hint = (" The draws look normal (rng.standard_normal): compare uniform draws on [0, 1) with keep_prob, "
+                    "rng.random(A.shape) < keep_prob.")
+        elif abs(kept - 0.5) <= tolerance:
+            hint = (" Half the units are kept whatever keep_prob (e.g. rng.integers(0, 2)): compare uniform draws "
+                    "with keep_prob, rng.random(A.shape) < keep_prob.")
         raise CheckFailed(
             f"the mask keeps {kept:.1%} of the units but keep_prob={keep_prob} should keep about {keep_prob:.0%}."
             f"{hint} [case: {case.label}]"
         )
+    mistakes = [
+        (A * D, "dropout mask not rescaled by 1/keep_prob (inverted dropout divides by keep_prob)"),
+        (A * D * keep_prob, "multiplied by keep_prob instead of dividing by it"),
+        (A * (1 - D) / keep_prob, "the mask is applied the wrong way round: kept units are zeroed"),
+        (A / keep_prob, "A_out is A / keep_prob everywhere: multiply by the mask D to drop units"),
+    ] + _drop_probability_mistake(A * D, keep_prob)
     try:
-        expect_array(
-            case,
-            A_out,
-            A * D / keep_prob,
-            "A_out",
-            mistakes=[
-                (A * D, "dropout mask not rescaled by 1/keep_prob (inverted dropout divides by keep_prob)"),
-                (A * D * keep_prob, "multiplied by keep_prob instead of dividing by it"),
-                (A * (1 - D) / keep_prob, "the mask is applied the wrong way round: kept units are zeroed"),
-                (A / keep_prob, "A_out is A / keep_prob everywhere: multiply by the mask D to drop units"),
-            ] + _drop_probability_mistake(A * D, keep_prob),
-        )
+        expect_array(case, A_out, A * D / keep_prob, "A_out", mistakes=mistakes)
     except CheckFailed as failure:
         got = np.asarray(A_out, dtype=np.float64)
         own_mask = (got != 0).astype(np.float64)
@@ -336,7 +381,9 @@ def _judge_dropout_forward(case: Case, output) -> None:
                 f"A_out drops other units than the returned mask D [case: {case.label}]: draw the mask once, "
                 "apply it, and return that same mask (the backward pass needs it)"
             ) from None
-        raise
+        with hinted("A_out = A * D / keep_prob, with the mask D that you return"):
+            raise
+    judge_seed_trio(case, [D], "masks", "D = rng.random(A.shape) < keep_prob")
 
 
 # ------------------------------------------------------------------------------------------------ dropout_backward
@@ -403,7 +450,8 @@ def _judge_dropout_backward(case: Case, output) -> None:
                 f"dA_prev is zero where D == 1 [case: {case.label}]: it was masked with another mask. Reuse the "
                 "forward mask D (given as an argument); do not draw a new one."
             ) from None
-        raise
+        with hinted("dA_prev = dA * D / keep_prob: the forward mask D given as an argument, one division by keep_prob"):
+            raise
 
 
 EXERCISES = exercise_table(

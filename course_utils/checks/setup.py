@@ -4,6 +4,7 @@ input normalization and He initialization."""
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -15,6 +16,73 @@ from course_utils.checks.framework import Case, CheckFailed, Exercise, exercise_
 
 def _where(case: Case) -> str:
     return f"[case: {case.label}]"
+
+
+# ------------------------------------------------------------------------------------ shared by the random exercises
+# (written here because the framework belongs to another module; the week 1 regularization and week 2
+# optimization checks import them too)
+
+
+@contextmanager
+def hinted(hint: str):
+    """Append ``hint`` (what to look at) to a generic "has wrong values" failure of ``expect_array``."""
+    try:
+        yield
+    except CheckFailed as failure:
+        if " has wrong values " not in str(failure):
+            raise
+        raise CheckFailed(f"{failure}. Look at {hint}") from None
+
+
+_FIRST_DRAW: dict = {}  # first output of each trio of seed cases, kept during one pass over the cases
+_SEED_ROLES: dict = {}  # case label -> (trio name, role)
+
+
+def seed_trio(name: str, args: dict, seed: int, other_seed: int) -> list:
+    """Three cases with the same arguments and rng seeds ``seed``, ``seed`` again and ``other_seed``.
+
+    A function that draws only from its ``rng`` gives the same output for the same seed and another output for
+    another seed; :func:`judge_seed_trio` checks both. Choose sizes for which two seeds give the same output
+    with negligible probability, even for a function that keeps each set in sorted order (< 1e-9).
+    """
+    labels = (f"{name}, rng seed {seed}", f"{name}, rng seed {seed} again: the same result expected",
+              f"{name}, rng seed {other_seed}: another result expected")
+    for label, role in zip(labels, ("first", "same", "other")):
+        _SEED_ROLES[label] = (name, role)
+    return [Case(label, {**args, "rng": Seed(value)}) for label, value in zip(labels, (seed, seed, other_seed))]
+
+
+def judge_seed_trio(case: Case, arrays, what: str, draw: str) -> None:
+    """For a case made by :func:`seed_trio` (others are ignored): compare ``arrays`` with the trio's first output.
+
+    Cases are judged in order, so the first case of a trio is always judged before the other two.
+    ``draw`` shows how to draw from the rng in this exercise (e.g. ``"rng.permutation(m)"``).
+    """
+    if case.label not in _SEED_ROLES:
+        return
+    name, role = _SEED_ROLES[case.label]
+    value = np.concatenate([np.ravel(np.asarray(a, dtype=np.float64)) for a in arrays])
+    if role == "first":
+        _FIRST_DRAW[name] = value
+        return
+    first = _FIRST_DRAW.get(name)
+    if role == "other":
+        _FIRST_DRAW.pop(name, None)
+    if first is None or first.shape != value.shape:
+        return
+    same = bool(np.allclose(first, value, rtol=1e-12, atol=0.0))
+    if role == "same" and not same:
+        raise CheckFailed(
+            f"two calls with the same rng seed gave different {what} {_where(case)}: the result is not reproducible, "
+            "so your function draws from another source of randomness than its rng argument (np.random.rand, "
+            f"np.random.permutation, random.shuffle, ...). Draw only from the given rng, e.g. {draw}"
+        )
+    if role == "other" and same:
+        raise CheckFailed(
+            f"two different rng seeds gave the same {what} {_where(case)}: your function ignores the rng it is "
+            "given (it reseeds inside, e.g. np.random.seed(1) or np.random.default_rng(0), and then always draws "
+            f"the same numbers). Draw from the rng argument, e.g. {draw}, and never seed inside the function"
+        )
 
 
 # ------------------------------------------------------------------------------------ train_dev_test_split
@@ -43,7 +111,8 @@ def _split_cases():
             {"X": X2, "Y": Y2, "ratios": (0.8, 0.1, 0.1), "rng": Seed(2)},
         ),
         Case("no test set: X (4, 30), ratios (0.9, 0.1, 0.0)", {"X": X3, "Y": Y3, "ratios": (0.9, 0.1, 0.0), "rng": Seed(3)}),
-    ]
+    ] + seed_trio("split of X (2, 30)", {"X": data.normal(size=(2, 30)), "Y": _binary_labels(data, 30),
+                                         "ratios": (0.5, 0.25, 0.25)}, 21, 22)
 
 
 def _split_hidden_cases():
@@ -58,6 +127,11 @@ def _split_hidden_cases():
         Case("1,000 examples, ratios (0.98, 0.01, 0.01)", {"X": X1, "Y": Y1, "ratios": (0.98, 0.01, 0.01), "rng": Seed(4)}),
         Case("7 examples (sizes need rounding), ratios (0.6, 0.2, 0.2)", {"X": X2, "Y": Y2, "ratios": (0.6, 0.2, 0.2), "rng": Seed(5)}),
         Case("one-hot labels Y (3, 40), ratios (0.5, 0.25, 0.25)", {"X": X3, "Y": Y3, "ratios": (0.5, 0.25, 0.25), "rng": Seed(6)}),
+        Case(
+            "60 examples sorted by X's first feature, ratios (0.7, 0.15, 0.15)",
+            {"X": np.vstack([np.arange(60.0), data.normal(size=60)]), "Y": _binary_labels(data, 60),
+             "ratios": (0.7, 0.15, 0.15), "rng": Seed(7)},
+        ),
     ]
 
 
@@ -98,6 +172,12 @@ def _judge_split(case: Case, output) -> None:
     n_x, m = X.shape
     n_y = Y.shape[0]
     parts = unpack(case, output, 6, "train_dev_test_split")
+    rows = [np.shape(part)[0] if isinstance(part, np.ndarray) and part.ndim == 2 else None for part in parts]
+    if n_x != n_y and rows == [n_x] * 3 + [n_y] * 3:
+        raise CheckFailed(
+            f"train_dev_test_split returned its 6 arrays in the wrong order {_where(case)}: the first three have "
+            f"X's {n_x} rows and the last three Y's {n_y}. Return (X_train, Y_train, X_dev, Y_dev, X_test, Y_test)"
+        )
     parts = [_split_part(case, name, part, n_x if name.startswith("X") else n_y) for name, part in zip(_SPLIT_NAMES, parts)]
     X_parts, Y_parts = parts[0::2], parts[1::2]
     for set_name, Xs, Ys in zip(("train", "dev", "test"), X_parts, Y_parts):
@@ -186,6 +266,40 @@ def _judge_split(case: Case, output) -> None:
             f"the examples were not shuffled {_where(case)}: the sets are consecutive blocks of X's columns in their "
             f"original order.{sorted_hint} Shuffle the columns with rng.permutation(m) before cutting"
         )
+    _judge_partial_shuffle(case, idx, sizes, Y)
+    judge_seed_trio(case, parts, "splits", "permutation = rng.permutation(m)")
+
+
+def _judge_partial_shuffle(case: Case, idx: np.ndarray, sizes, Y: np.ndarray) -> None:
+    """Fail when some sets hold exactly their block of the original order, unlikely (< 1e-6) for a random split."""
+    m = len(idx)
+    starts = np.cumsum((0,) + tuple(sizes))
+    blocks = [
+        (set_name, int(a), int(b))
+        for set_name, a, b in zip(("training", "dev", "test"), starts[:-1], starts[1:])
+        if b > a and set(idx[a:b].tolist()) == set(range(a, b))
+    ]
+    taken = sum(b - a for _, a, b in blocks)
+    arrangements = math.factorial(m) // math.factorial(m - taken)
+    for _, a, b in blocks:
+        arrangements //= math.factorial(b - a)
+    if not blocks or arrangements < 1_000_000:  # a random split gives these blocks with probability 1/arrangements
+        return
+    where = "; ".join(f"the {set_name} set holds columns {a}..{b - 1}" for set_name, a, b in blocks)
+    sorted_hint = ""
+    one_class = [(set_name, Y[:, a:b]) for set_name, a, b in blocks if set_name != "training"]
+    one_class = [(set_name, part) for set_name, part in one_class if np.all(part == part[:, :1])]
+    labels_sorted = Y.shape[0] == 1 and bool(np.all(np.diff(Y[0]) >= 0)) and Y[0, 0] != Y[0, -1]
+    if one_class and labels_sorted:
+        sorted_hint = (
+            f" These data are sorted, so the {' and '.join(name for name, _ in one_class)} set"
+            f"{'s hold' if len(one_class) > 1 else ' holds'} examples of a single class only."
+        )
+    raise CheckFailed(
+        f"only part of the data was shuffled {_where(case)}: {where} of X, exactly the block it would get without "
+        f"shuffling (in some order).{sorted_hint} Shuffle all m columns with one permutation first, then cut: "
+        "every set must be a random sample of the examples"
+    )
 
 
 # ------------------------------------------------------------------------------------ diagnose
@@ -216,6 +330,7 @@ def _diagnose_cases():
         _diagnose_case(0.15, 0.30, 0.0),
         _diagnose_case(0.005, 0.01, 0.0),
         _diagnose_case(0.15, 0.16, 0.15),
+        _diagnose_case(0.02, 0.04, 0.0),  # both gaps exactly 0.02 (exact in binary floating point): not high
     ]
 
 
@@ -227,7 +342,7 @@ def _diagnose_hidden_cases():
         _diagnose_case(0.0, 0.0, 0.0),
         _diagnose_case(0.02, 0.10, 0.02),
         _diagnose_case(0.30, 0.31, 0.12),
-        _diagnose_case(0.02, 0.04, 0.0),  # both gaps exactly 0.02: not high
+        _diagnose_case(0.30, 0.33, 0.30),
     ]
 
 
@@ -259,6 +374,25 @@ def _judge_diagnose(case: Case, output) -> None:
             f"diagnose returned {verdict!r}, expected {expected!r} {_where(case)}: the variance is the gap between "
             f"dev and training error, dev_error - train_error ({dev - train:.3f}), not dev_error - bayes_error "
             f"({dev - bayes:.3f})"
+        )
+    if verdict == _verdict(dev - train > _THRESHOLD, train - bayes > _THRESHOLD):
+        raise CheckFailed(
+            f"diagnose returned {verdict!r}, expected {expected!r} {_where(case)}: bias and variance are swapped. High "
+            f"bias means the training error is far above the Bayes error (train_error - bayes_error = "
+            f"{train - bayes:.3f}); high variance means the dev error is far above the training error "
+            f"(dev_error - train_error = {dev - train:.3f})"
+        )
+    if expected == "high bias and high variance" and verdict in ("high bias", "high variance"):
+        raise CheckFailed(
+            f"diagnose returned {verdict!r}, expected {expected!r} {_where(case)}: both gaps are above {_THRESHOLD} "
+            f"(avoidable bias {train - bayes:.3f}, variance {dev - train:.3f}). Test the combined case first: an "
+            "if/elif chain stops at the first condition that holds"
+        )
+    if verdict == "good fit" and verdict == _verdict(train - bayes > 100 * _THRESHOLD, dev - train > 100 * _THRESHOLD):
+        raise CheckFailed(
+            f"diagnose returned 'good fit', expected {expected!r} {_where(case)}: the errors are fractions (0.15 "
+            f"means 15%), so the threshold is {_THRESHOLD}, not {100 * _THRESHOLD:g}: a gap of "
+            f"{max(train - bayes, dev - train):.3f} is high"
         )
     raise CheckFailed(
         f"diagnose returned {verdict!r}, expected {expected!r} {_where(case)}: avoidable bias = train_error - "
@@ -322,6 +456,16 @@ def _normalize_mistakes(X, mu, sigma, sigma_sample, own: bool, X_train=None) -> 
         ),
         (X - mu, "only centered: after subtracting the mean, also divide by the standard deviation sigma"),
         (
+            (X - mu) / np.linalg.norm(X_train - mu, axis=1, keepdims=True),
+            "divided by the Euclidean norm of each centred row, which is sigma * sqrt(m): the standard deviation "
+            "divides the sum of squares by m first, sigma = sqrt(mean((x - mu)**2)) = X_train.std(axis=1, keepdims=True)",
+        ),
+        (
+            X / np.linalg.norm(X_train, axis=1, keepdims=True),
+            "divided each row by its norm (unit-norm rows): normalizing inputs here means (x - mu) / sigma per "
+            "feature, zero mean and unit variance",
+        ),
+        (
             per_example,
             "normalized each example (column) across its features: compute one mean and one standard deviation per "
             "feature over the training examples, X_train.mean(axis=1, keepdims=True)",
@@ -330,17 +474,22 @@ def _normalize_mistakes(X, mu, sigma, sigma_sample, own: bool, X_train=None) -> 
             (X - mu) / sigma_sample,
             "used the sample standard deviation (ddof=1); the course divides by m, as np.std does by default",
         ),
+        (
+            (X - mu) / np.sqrt(np.mean(X_train**2, axis=1, keepdims=True)),
+            "sigma was computed as sqrt(mean(x**2)) on the raw data, before subtracting the mean. In the lecture's "
+            "sigma^2 = (1/m) sum x^2 the x are already centred (x := x - mu); use X_train.std(axis=1, keepdims=True)",
+        ),
     ]
     if own:
         own_mu, own_sigma = X.mean(axis=1, keepdims=True), X.std(axis=1, keepdims=True)
-        mistakes.insert(
-            0,
-            (
-                (X - own_mu) / own_sigma,
-                "the dev set was normalized with its own mean and standard deviation: use the training set's mu and "
-                "sigma for the dev set too, so that both sets go through the same transformation",
-            ),
-        )
+        same = "use the training set's mu and sigma for the dev set too, so that both sets go through the same " \
+               "transformation"
+        mistakes[:0] = [
+            ((X - own_mu) / own_sigma, f"the dev set was normalized with its own mean and standard deviation: {same}"),
+            ((X - mu) / own_sigma, f"the dev set's own standard deviation was used: {same}"),
+            ((X - own_mu) / sigma, f"the dev set's own mean was used: {same}"),
+            (X, "X_dev was returned unchanged: normalize it too, with the training set's mu and sigma"),
+        ]
     return mistakes
 
 
@@ -353,7 +502,10 @@ def _judge_normalize(case: Case, output) -> None:
     with np.errstate(divide="ignore", invalid="ignore"):
         train_mistakes = _normalize_mistakes(X_train, mu, sigma, sigma_sample, own=False)
         dev_mistakes = _normalize_mistakes(X_dev, mu, sigma, sigma_sample, own=True, X_train=X_train)
-    expect_array(case, X_train_n, (X_train - mu) / sigma, "X_train_n", mistakes=train_mistakes)
+    look = "mu and sigma: one value per feature (row), computed on X_train over the examples (axis=1, " \
+           "keepdims=True); sigma = np.std, which divides by m"
+    with hinted(look):
+        expect_array(case, X_train_n, (X_train - mu) / sigma, "X_train_n", mistakes=train_mistakes)
     if X_dev.shape[1] == 1 and isinstance(X_dev_n, np.ndarray) and X_dev_n.shape == X_dev.shape:
         if not np.isfinite(X_dev_n.astype(np.float64)).all():
             raise CheckFailed(
@@ -361,7 +513,8 @@ def _judge_normalize(case: Case, output) -> None:
                 "what you get when the dev set is normalized with its own statistics. Use the training set's mu and "
                 "sigma for the dev set"
             )
-    expect_array(case, X_dev_n, (X_dev - mu) / sigma, "X_dev_n", mistakes=dev_mistakes)
+    with hinted(look + ", and the dev set reuses the training set's mu and sigma"):
+        expect_array(case, X_dev_n, (X_dev - mu) / sigma, "X_dev_n", mistakes=dev_mistakes)
 
 
 # ------------------------------------------------------------------------------------ initialize_he
@@ -371,7 +524,7 @@ def _init_cases():
     return [
         Case("layer_dims [3, 4, 1]", {"layer_dims": [3, 4, 1], "rng": Seed(7)}),
         Case("large layers [600, 300, 200]: the spread of the weights is measured", {"layer_dims": [600, 300, 200], "rng": Seed(8)}),
-    ]
+    ] + seed_trio("He initialization of [4, 3, 2]", {"layer_dims": [4, 3, 2]}, 12, 13)
 
 
 def _init_hidden_cases():
@@ -470,31 +623,38 @@ def _judge_initialize_he(case: Case, output) -> None:
             )
         if W.size < _MIN_ENTRIES_FOR_STD:
             continue
-        expected_std = math.sqrt(2.0 / n_prev)
-        mean, std = float(W.mean()), float(W.std())
-        if abs(mean) > 5.0 * std / math.sqrt(W.size) + 1e-12:
-            raise CheckFailed(
-                f"W{l} has mean {mean:.3g} {_where(case)}, but weights should be centred on 0: draw them with "
-                "rng.standard_normal (rng.random is uniform on [0, 1))"
-            )
-        tolerance = max(0.05, 5.0 / math.sqrt(2.0 * W.size))
-        if abs(std / expected_std - 1.0) <= tolerance:
-            continue
-        for wrong_std, message in _wrong_scales(n_prev, n_curr, l):
-            if abs(std / wrong_std - 1.0) <= tolerance:
-                raise CheckFailed(f"the standard deviation of W{l} is about {message} {_where(case)}")
-        centred = W - mean
-        kurtosis = float(np.mean(centred**4) / np.mean(centred**2) ** 2)
-        if kurtosis < 2.4:  # a normal distribution has 3, a uniform one 1.8
-            raise CheckFailed(
-                f"W{l} has standard deviation {std:.4g}, expected about sqrt(2/n_prev) = {expected_std:.4g}, and its "
-                f"values look uniformly distributed {_where(case)}: draw them from a normal distribution, "
-                "rng.standard_normal(shape) * np.sqrt(2 / n_prev) (rng.random and rng.uniform are uniform)"
-            )
+        _judge_spread(case, W, l, n_prev, n_curr)
+    judge_seed_trio(case, [output[k] for k in expected_keys], "weights",
+                    "rng.standard_normal((n_curr, n_prev)) * np.sqrt(2 / n_prev)")
+
+
+def _judge_spread(case: Case, W: np.ndarray, l: int, n_prev: int, n_curr: int) -> None:
+    """Mean, standard deviation and shape of the distribution of a large W{l}."""
+    expected_std = math.sqrt(2.0 / n_prev)
+    mean, std = float(W.mean()), float(W.std())
+    if abs(mean) > 5.0 * std / math.sqrt(W.size) + 1e-12:
         raise CheckFailed(
-            f"W{l} has standard deviation {std:.4g}, expected about sqrt(2/n_prev) = sqrt(2/{n_prev}) = "
-            f"{expected_std:.4g} {_where(case)}"
+            f"W{l} has mean {mean:.3g} {_where(case)}, but weights should be centred on 0: draw them with "
+            "rng.standard_normal (rng.random is uniform on [0, 1))"
         )
+    tolerance = max(0.05, 5.0 / math.sqrt(2.0 * W.size))
+    if abs(std / expected_std - 1.0) <= tolerance:
+        return
+    for wrong_std, message in _wrong_scales(n_prev, n_curr, l):
+        if abs(std / wrong_std - 1.0) <= tolerance:
+            raise CheckFailed(f"the standard deviation of W{l} is about {message} {_where(case)}")
+    centred = W - mean
+    kurtosis = float(np.mean(centred**4) / np.mean(centred**2) ** 2)
+    if kurtosis < 2.4:  # a normal distribution has 3, a uniform one 1.8
+        raise CheckFailed(
+            f"W{l} has standard deviation {std:.4g}, expected about sqrt(2/n_prev) = {expected_std:.4g}, and its "
+            f"values look uniformly distributed {_where(case)}: draw them from a normal distribution, "
+            "rng.standard_normal(shape) * np.sqrt(2 / n_prev) (rng.random and rng.uniform are uniform)"
+        )
+    raise CheckFailed(
+        f"W{l} has standard deviation {std:.4g}, expected about sqrt(2/n_prev) = sqrt(2/{n_prev}) = "
+        f"{expected_std:.4g} {_where(case)}"
+    )
 
 
 EXERCISES = exercise_table(
