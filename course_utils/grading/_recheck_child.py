@@ -57,6 +57,11 @@ def encode(value):
     return {"__unsupported__": type(value).__name__}
 
 
+def encode_outputs(outputs: list) -> list:
+    """``framework.collect_outputs`` results -> JSON-able (see :func:`encode`); ``recheck.decode_outputs`` inverts it."""
+    return [{"error": str(o["error"])} if "error" in o else {"output": encode(o["output"])} for o in outputs]
+
+
 ACTIVE: set = set()
 """The reference functions forbidden for the exercise whose outputs are being collected right now."""
 
@@ -172,9 +177,7 @@ def main(spec_path: str, out_path: str) -> None:
         try:
             student_fn = eval(call["fn"], namespace)
             outputs = _limited(step_s, _collect, exercises[call["exercise"]], student_fn, forbidden[call["exercise"]])
-            results[key] = {"outputs": [
-                {"error": str(o["error"])} if "error" in o else {"output": encode(o["output"])} for o in outputs
-            ]}
+            results[key] = {"outputs": encode_outputs(outputs)}
         except BaseException as error:  # noqa: BLE001
             results[key] = {"error": f"{type(error).__name__}: {error}"[:1000]}
     text = write({"results": results, "cell_errors": cell_errors, "stdout": captured.getvalue()})
