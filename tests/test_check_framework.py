@@ -35,3 +35,228 @@ def test_exercise_names_are_unique_and_registered():
     for name, exercise in exercises.items():
         assert exercise.name == name
         assert exercise.visible_cases(), f"{name} has no visible cases"
+
+
+# ------------------------------------------------------------ classes of bugs the framework itself catches
+# Each is asserted on every path a submission goes through (notebook, hidden, grader's re-check), see test_variants.
+
+
+def _mistake(name, fn, fragment):
+    from course_utils.checks import get_exercise
+    from tests.test_variants import assert_mistake
+
+    assert_mistake(get_exercise(name), fn, fragment)
+
+
+def _correct(name, fn):
+    from course_utils.checks import get_exercise
+    from tests.test_variants import assert_correct
+
+    assert_correct(get_exercise(name), fn)
+
+
+def test_modifying_an_argument_in_place_is_named_even_when_the_values_are_right():
+    def softmax_backward_dz(AL, Y):
+        dZ = AL  # a second name, not a copy
+        dZ[Y == 1] -= 1
+        return dZ
+
+    _mistake("softmax_backward_dz", softmax_backward_dz, "softmax_backward_dz modified its argument AL in place")
+    _mistake("softmax_backward_dz", softmax_backward_dz, "Work on a copy (AL.copy())")
+
+
+def test_modifying_an_array_inside_a_dict_argument_is_named():
+    def compute_cost_with_l2(AL, Y, parameters, lambd):
+        m = Y.shape[1]
+        cost = -np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / m
+        for key in parameters:
+            if key.startswith("W"):
+                parameters[key] **= 2  # squares the caller's weights
+        return cost + lambd / (2 * m) * sum(np.sum(parameters[k]) for k in parameters if k.startswith("W"))
+
+    _mistake("compute_cost_with_l2", compute_cost_with_l2, "modified its argument parameters['W1'] in place")
+
+
+def test_a_wrong_answer_that_also_modifies_its_argument_gets_both_messages():
+    def softmax_backward_dz(AL, Y):
+        AL -= Y
+        return -AL
+
+    _mistake("softmax_backward_dz", softmax_backward_dz, "the sign is flipped")
+    _mistake("softmax_backward_dz", softmax_backward_dz, "Also: softmax_backward_dz modified its argument AL")
+
+
+def test_optimizer_steps_may_update_their_state_in_place():
+    def momentum_update(parameters, grads, v, beta, learning_rate):
+        for key in parameters:
+            v["d" + key] *= beta
+            v["d" + key] += (1 - beta) * grads["d" + key]
+            parameters[key] -= learning_rate * v["d" + key]
+        return parameters, v
+
+    def update_running_stats(running_mean, running_var, batch_mean, batch_var, momentum):
+        running_mean *= momentum
+        running_mean += (1 - momentum) * batch_mean
+        running_var *= momentum
+        running_var += (1 - momentum) * batch_var
+        return running_mean, running_var
+
+    _correct("momentum_update", momentum_update)
+    _correct("update_running_stats", update_running_stats)
+
+
+def test_gradient_check_may_perturb_and_restore_but_not_leave_a_parameter_moved():
+    def relative_error(cost_fn, parameters, grads, epsilon, restore):
+        analytic, numeric = [], []
+        for key, theta in parameters.items():
+            for i in np.ndindex(theta.shape):
+                original = theta[i]
+                theta[i] = original + epsilon
+                plus = cost_fn(parameters)
+                theta[i] = original - epsilon
+                minus = cost_fn(parameters)
+                if restore:
+                    theta[i] = original
+                numeric.append((plus - minus) / (2 * epsilon))
+                analytic.append(grads["d" + key][i])
+        analytic, numeric = np.array(analytic), np.array(numeric)
+        return np.linalg.norm(analytic - numeric) / (np.linalg.norm(analytic) + np.linalg.norm(numeric))
+
+    _correct("gradient_check_nd", lambda cost_fn, parameters, grads, epsilon=1e-7:
+             relative_error(cost_fn, parameters, grads, epsilon, restore=True))
+    _mistake("gradient_check_nd", lambda cost_fn, parameters, grads, epsilon=1e-7:
+             relative_error(cost_fn, parameters, grads, epsilon, restore=False), "modified its argument parameters[")
+
+
+def test_rounding_left_by_perturbing_and_restoring_an_argument_is_not_a_modification():
+    from tests.test_variants import _doubling_exercise, assert_correct, assert_mistake
+
+    def perturbed_and_restored(x):
+        x += 1e-7
+        x -= 2e-7
+        x += 1e-7  # x back up to one rounding error (not always bit-exact)
+        return 2 * x
+
+    def left_moved(x):
+        x += 1e-7
+        return 2 * x - 2e-7
+
+    assert not np.array_equal(((np.array([0.1, 0.7, -3.3]) + 1e-7) - 2e-7) + 1e-7, [0.1, 0.7, -3.3])
+    exercise = _doubling_exercise()
+    exercise.visible_cases = lambda: [Case("x = [0.1, 0.7, -3.3]", {"x": np.array([0.1, 0.7, -3.3])})]
+    assert_correct(exercise, perturbed_and_restored)
+    assert_mistake(exercise, left_moved, "double modified its argument x in place (0.1 became 0.1000001 at index (0,))")
+
+
+def test_modifying_a_list_argument_is_named():
+    def initialize_he(layer_dims, rng):
+        parameters = {}
+        previous = layer_dims.pop(0)
+        for l, n in enumerate(layer_dims, start=1):
+            parameters[f"W{l}"] = rng.normal(size=(n, previous)) * np.sqrt(2 / previous)
+            parameters[f"b{l}"] = np.zeros((n, 1))
+            previous = n
+        return parameters
+
+    _mistake("initialize_he", initialize_he, "modified its argument layer_dims in place (its length changed")
+
+
+def test_a_complex_result_gets_a_message_not_a_crash():
+    def softmax_cross_entropy_cost(AL, Y):
+        return -np.sum(Y * np.log(AL)) / AL.shape[1] + (-1.0) ** 0.5 * 0.1
+
+    def softmax(Z):
+        E = np.exp(Z - Z.max(axis=0) + 0j)
+        return E / E.sum(axis=0)
+
+    _mistake("softmax_cross_entropy_cost", softmax_cross_entropy_cost, "returned a complex number")
+    _mistake("softmax", softmax, "look for a square root or a fractional power of a negative number")
+
+
+def _reference_softmax(Z):
+    from course_utils import activations
+
+    return activations.softmax(Z)
+
+
+def test_reference_called_in_a_thread_is_refused():
+    import concurrent.futures
+    import threading
+
+    def softmax(Z):
+        result = {}
+        worker = threading.Thread(target=lambda: result.update(A=_reference_softmax(Z)))
+        worker.start()
+        worker.join()
+        return result["A"]
+
+    def softmax_pool(Z):
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            return pool.submit(_reference_softmax, Z).result()
+
+    _mistake("softmax", softmax, "softmax calls the course's reference solution (course_utils.activations.")
+    _mistake("softmax", softmax_pool, "softmax calls the course's reference solution (course_utils.activations.")
+
+
+def test_reference_called_in_a_forked_process_is_refused():
+    import multiprocessing
+
+    def softmax(Z):
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            return pool.apply(_reference_softmax, (Z,))
+
+    _mistake("softmax", softmax, "softmax calls the course's reference solution (course_utils.activations.softmax)")
+
+
+def test_the_guard_leaves_no_profiler_behind():
+    import sys
+    import threading
+
+    def softmax(Z):
+        E = np.exp(Z - Z.max(axis=0))
+        return E / E.sum(axis=0)
+
+    check("softmax", softmax)
+    assert sys.getprofile() is None and threading.getprofile() is None
+
+
+_THREAD = """
+def softmax(Z):
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(A=activations.softmax(Z)))
+    worker.start()
+    worker.join()
+    return result['A']
+"""
+_EARLIER_POOL = """
+POOL = concurrent.futures.ThreadPoolExecutor(1)
+POOL.submit(print, "the pool's thread starts before any check").result()
+
+def softmax(Z):
+    return POOL.submit(activations.softmax, Z).result()
+"""
+_FORKED = """
+def softmax(Z):
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        return pool.apply(activations.softmax, (Z,))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("answer", [_THREAD, _EARLIER_POOL, _FORKED], ids=["thread", "earlier-pool", "fork"])
+def test_recheck_names_a_reference_call_made_in_a_thread_or_a_forked_process(answer):
+    """In the grader's re-check the reference is replaced by stand-ins; a refused call elsewhere is still named."""
+    import copy
+
+    import nbformat
+
+    from course_utils.grading.recheck import recheck_notebook
+    from tests.notebook_tools import SOURCE, nbgrader_meta
+
+    source = nbformat.read(SOURCE / "week3_3_softmax" / "softmax_regression.ipynb", as_version=4)
+    submission = copy.deepcopy(source)
+    cell = next(c for c in submission.cells if nbgrader_meta(c).get("grade_id") == "softmax")
+    cell.source = "import concurrent.futures, multiprocessing, threading\nfrom course_utils import activations\n" + answer
+    verdict = recheck_notebook(source, submission, timeout_s=30)["test_softmax"]
+    assert not verdict["pass"]
+    assert "softmax calls the course's reference solution (course_utils.activations.softmax)" in verdict["reason"]

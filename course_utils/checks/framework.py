@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import os
 import sys
+import threading
 import types
 from contextlib import contextmanager
 from typing import Any, Callable
@@ -25,6 +27,10 @@ import numpy as np
 
 class CheckFailed(AssertionError):
     """A check found a mistake; the message says which one and how to look for it."""
+
+
+class ReferenceCalled(CheckFailed):
+    """Raised where reference code was refused outside the profiler's sight (another process, a grader stand-in)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,7 +62,8 @@ class Exercise:
 
     ``judge(case, output)`` raises :class:`CheckFailed` or returns ``None``; it only sees plain data
     (see :func:`to_plain`). ``forbidden`` lists the reference functions/modules whose code must not run
-    while the student's function runs.
+    while the student's function runs. ``may_modify`` names the arguments the exercise's contract lets the
+    function update in place (an optimizer's ``parameters``); changing any other argument fails the check.
     """
 
     name: str
@@ -64,6 +71,7 @@ class Exercise:
     hidden_cases: Callable[[], list]
     judge: Callable[[Case, Any], None]
     forbidden: tuple = ()
+    may_modify: tuple = ()
 
     def cases(self, hidden: bool = False) -> list:
         """The visible cases, plus the hidden ones when ``hidden`` is true."""
@@ -103,19 +111,92 @@ def exercise_table(*exercises: Exercise) -> dict:
     return {exercise.name: exercise for exercise in exercises}
 
 
+def _copied(value):
+    """``value`` with every array, dict and list in it copied (``Seed`` -> a fresh Generator)."""
+    if isinstance(value, Seed):
+        return np.random.default_rng(value.value)
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    return value
+
+
 def build_args(case: Case) -> dict:
-    """Turn a case's arguments into real call arguments (``Seed`` -> Generator, arrays copied)."""
-    args = {}
-    for key, value in case.args.items():
-        if isinstance(value, Seed):
-            args[key] = np.random.default_rng(value.value)
-        elif isinstance(value, np.ndarray):
-            args[key] = value.copy()
-        elif isinstance(value, dict):
-            args[key] = {k: (v.copy() if isinstance(v, np.ndarray) else v) for k, v in value.items()}
-        else:
-            args[key] = value
-    return args
+    """Turn a case's arguments into real call arguments (``Seed`` -> Generator, arrays, dicts, lists copied)."""
+    return {key: _copied(value) for key, value in case.args.items()}
+
+
+def _first_change(before, after, path: str):
+    """``(path, what changed)`` for the first difference between a case argument and its state after the call.
+
+    Arrays compare within a few rounding errors (perturbing an entry by epsilon and restoring it may leave
+    one ulp); keys added to a dict are not a change.
+    """
+    if isinstance(before, np.ndarray):
+        if not isinstance(after, np.ndarray) or after.shape != before.shape:
+            return path, f"its shape became {getattr(after, 'shape', None)}"
+        with np.errstate(all="ignore"):
+            close = np.isclose(after, before, rtol=1e-12, atol=1e-15, equal_nan=True)
+        if close.all():
+            return None
+        index = np.unravel_index(np.argmin(close), before.shape) if before.ndim else ()
+        at = f" at index {tuple(int(i) for i in index)}" if before.ndim else ""
+        return path, f"{_short(before[index])} became {_short(after[index])}{at}"
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key, value in before.items():
+            if key not in after:
+                return f"{path}[{key!r}]", "this entry was removed"
+            change = _first_change(value, after[key], f"{path}[{key!r}]")
+            if change:
+                return change
+        return None
+    if isinstance(before, list) and isinstance(after, list):
+        if len(after) != len(before):
+            return path, f"its length changed from {len(before)} to {len(after)}"
+        for i, (b, a) in enumerate(zip(before, after)):
+            change = _first_change(b, a, f"{path}[{i}]")
+            if change:
+                return change
+    return None
+
+
+def _short(value) -> str:
+    return f"{value:.10g}" if isinstance(value, (float, np.floating)) else repr(value)
+
+
+def _modification(exercise: Exercise, case: Case, args: dict):
+    """The message for an argument the call changed although the exercise does not let it (``None`` if none)."""
+    for key, before in case.args.items():
+        if key in exercise.may_modify or isinstance(before, Seed):
+            continue
+        change = _first_change(before, args[key], key)
+        if change:
+            path, detail = change
+            return (
+                f"{exercise.name} modified its argument {path} in place ({detail}) {describe(case)}: the caller "
+                f"still needs it. Work on a copy ({key}.copy()) or build a new array (`{key} - ...`) instead of "
+                f"writing into it (`x[...] = ...`, `x -= ...`, `x *= ...`, or a name bound to {key})"
+            )
+    return None
+
+
+def _complex_part(value):
+    """The first complex number in an output (plain data), or ``None``."""
+    if isinstance(value, np.ndarray):
+        if np.iscomplexobj(value):
+            flat = value.ravel()
+            nonreal = np.flatnonzero(flat.imag != 0)
+            return complex(flat[nonreal[0]] if nonreal.size else flat[0]) if flat.size else complex(0)
+        return None
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        found = _complex_part(item)
+        if found is not None:
+            return found
+    return None
 
 
 def to_plain(value):
@@ -148,22 +229,54 @@ def _forbidden_codes(forbidden) -> set:
     return codes
 
 
+def reference_message(names) -> str:
+    """What a student reads when the function ran the reference code ``names``."""
+    return (
+        f"calls the course's reference solution ({', '.join(sorted(set(names)))}). "
+        "Write the computation yourself with NumPy; the check does not accept the reference kernel."
+    )
+
+
+_GUARDS: list = []
+"""The lists of the :func:`reference_guard` blocks running now (normally one)."""
+
+
+def note_reference_call(name: str) -> None:
+    """Record a call into reference code seen by other means than the profiler (the grader's stand-ins)."""
+    for called in _GUARDS:
+        called.append(name)
+
+
 @contextmanager
 def reference_guard(forbidden):
-    """Record calls into the ``forbidden`` reference code while the block runs; yields the list of names called."""
+    """Record calls into the ``forbidden`` reference code while the block runs; yields the list of names called.
+
+    It watches the calling thread and the threads started in the block (and, from Python 3.12, every thread).
+    A process forked in the block inherits the profiler: there the first forbidden call raises
+    :class:`CheckFailed`, which ``multiprocessing`` sends back to the caller.
+    """
     codes = _forbidden_codes(forbidden)
     called: list = []
+    pid = os.getpid()
 
     def profiler(frame, event, arg):
         if event == "call" and frame.f_code in codes:
-            called.append(f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_name}")
+            name = f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_name}"
+            called.append(name)
+            if os.getpid() != pid:
+                raise ReferenceCalled(reference_message([name]) + " (it was called in another process)")
 
-    previous = sys.getprofile()
-    sys.setprofile(profiler)
+    set_all = getattr(threading, "setprofile_all_threads", sys.setprofile)
+    previous, previous_threads = sys.getprofile(), threading.getprofile()
+    threading.setprofile(profiler)
+    set_all(profiler)
+    _GUARDS.append(called)
     try:
         yield called
     finally:
-        sys.setprofile(previous)
+        _GUARDS.remove(called)
+        set_all(previous)
+        threading.setprofile(previous_threads)
 
 
 def _check_parameters(exercise: Exercise, student_fn: Callable, args: dict) -> None:
@@ -181,31 +294,66 @@ def _check_parameters(exercise: Exercise, student_fn: Callable, args: dict) -> N
         ) from None
 
 
-def call_student(exercise: Exercise, student_fn: Callable, case: Case):
-    """Run the student's function on one case and return its output as plain data."""
+def _run_student(exercise: Exercise, student_fn: Callable, case: Case):
+    """``(plain output, message or None)``: the output of one case, and what it changed in its arguments."""
     if not callable(student_fn):
         raise CheckFailed(f"{exercise.name}: expected a function, got {type(student_fn).__name__}")
     args = build_args(case)
     _check_parameters(exercise, student_fn, args)
     with reference_guard(exercise.forbidden) as called:
-        output = student_fn(**args)
+        try:
+            output = student_fn(**args)
+        except ReferenceCalled as refused:  # from a process the student's code started: name the exercise
+            raise CheckFailed(f"{exercise.name} {refused}") from None
+        except Exception:
+            if not called:
+                raise
+            output = None  # the reference failed (or was refused) in the student's code: say why below
     if called:
+        raise CheckFailed(f"{exercise.name} {reference_message(called)}")
+    output = to_plain(output)
+    number = _complex_part(output)
+    if number is not None:
         raise CheckFailed(
-            f"{exercise.name} calls the course's reference solution ({', '.join(sorted(set(called)))}). "
-            "Write the computation yourself with NumPy; the check does not accept the reference kernel."
+            f"{exercise.name} returned a complex number ({number:.6g}) {describe(case)}: look for a square root "
+            "or a fractional power of a negative number (np.sqrt of a complex, x ** 0.5 with x < 0); "
+            "the result must be real"
         )
-    return to_plain(output)
+    return output, _modification(exercise, case, args)
+
+
+def call_student(exercise: Exercise, student_fn: Callable, case: Case):
+    """Run the student's function on one case and return its output as plain data."""
+    return _run_student(exercise, student_fn, case)[0]
+
+
+def _collect_one(exercise: Exercise, student_fn: Callable, case: Case) -> dict:
+    """``{"output": ...}`` (plus ``"modified"``: a message, when it changed an argument) or ``{"error": message}``."""
+    try:
+        output, modified = _run_student(exercise, student_fn, case)
+    except CheckFailed as failure:
+        return {"error": str(failure)}
+    return {"output": output, "modified": modified} if modified else {"output": output}
+
+
+def _judge_one(exercise: Exercise, case: Case, result: dict) -> None:
+    """Judge one collected result; a modified argument fails too (after the judge's own, more specific, message)."""
+    if "error" in result:
+        raise CheckFailed(result["error"])
+    modified = result.get("modified")
+    try:
+        exercise.judge(case, result["output"])
+    except CheckFailed as failure:
+        if modified:
+            raise CheckFailed(f"{failure}\nAlso: {modified}") from None
+        raise
+    if modified:
+        raise CheckFailed(modified)
 
 
 def collect_outputs(exercise: Exercise, student_fn: Callable, hidden: bool = False) -> list:
     """Student side: the outputs of ``student_fn`` on every case (a ``CheckFailed`` is kept as its message)."""
-    outputs = []
-    for case in exercise.cases(hidden):
-        try:
-            outputs.append({"output": call_student(exercise, student_fn, case)})
-        except CheckFailed as failure:
-            outputs.append({"error": str(failure)})
-    return outputs
+    return [_collect_one(exercise, student_fn, case) for case in exercise.cases(hidden)]
 
 
 def judge_outputs(exercise: Exercise, outputs: list, hidden: bool = False) -> None:
@@ -214,17 +362,14 @@ def judge_outputs(exercise: Exercise, outputs: list, hidden: bool = False) -> No
     if len(outputs) != len(cases):
         raise CheckFailed(f"{exercise.name}: expected {len(cases)} outputs, got {len(outputs)}")
     for case, result in zip(cases, outputs):
-        if "error" in result:
-            raise CheckFailed(result["error"])
-        exercise.judge(case, result["output"])
+        _judge_one(exercise, case, result)
 
 
 def run_check(exercise: Exercise, student_fn: Callable, hidden: bool = False) -> None:
     """Check ``student_fn`` in the notebook; print one short line when every case passes."""
     cases = exercise.cases(hidden)
     for case in cases:
-        output = call_student(exercise, student_fn, case)
-        exercise.judge(case, output)
+        _judge_one(exercise, case, _collect_one(exercise, student_fn, case))
     print(f"\u2714 {exercise.name}: all {len(cases)} {'hidden and visible ' if hidden else ''}checks passed")
 
 

@@ -643,6 +643,7 @@ EXERCISES = exercise_table(
         hidden_cases=_momentum_hidden_cases,
         judge=_judge_momentum_update,
         forbidden=(reference_optimizers,),
+        may_modify=("parameters", "v"),  # the notebook's update step may write into its state
     ),
     Exercise(
         name="rmsprop_update",
@@ -650,6 +651,7 @@ EXERCISES = exercise_table(
         hidden_cases=_rmsprop_hidden_cases,
         judge=_judge_rmsprop_update,
         forbidden=(reference_optimizers,),
+        may_modify=("parameters", "s"),  # the notebook's update step may write into its state
     ),
     Exercise(
         name="initialize_adam",
@@ -664,6 +666,7 @@ EXERCISES = exercise_table(
         hidden_cases=_adam_hidden_cases,
         judge=_judge_adam_update,
         forbidden=(reference_optimizers,),
+        may_modify=("parameters", "v", "s"),  # the notebook's update step may write into its state
     ),
     Exercise(
         name="schedule_lr",

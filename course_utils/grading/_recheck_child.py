@@ -59,7 +59,9 @@ def encode(value):
 
 def encode_outputs(outputs: list) -> list:
     """``framework.collect_outputs`` results -> JSON-able (see :func:`encode`); ``recheck.decode_outputs`` inverts it."""
-    return [{"error": str(o["error"])} if "error" in o else {"output": encode(o["output"])} for o in outputs]
+    return [{"error": str(o["error"])} if "error" in o
+            else {"output": encode(o["output"]), **({"modified": str(o["modified"])} if "modified" in o else {})}
+            for o in outputs]
 
 
 ACTIVE: set = set()
@@ -70,19 +72,19 @@ def _guarded(original, qualname: str):
     """A stand-in for a reference function: refuses to run while an exercise that forbids it is collected.
 
     Outside that window (e.g. a case's cost function for another exercise calling ``mlp.model_forward``)
-    it calls the original, as the notebook would.
+    it calls the original, as the notebook would. A refused call is also noted for the framework, so that
+    the check names it even when the student's code ran it in a thread and failed otherwise.
     """
-    from course_utils.checks.framework import CheckFailed
+    from course_utils.checks.framework import ReferenceCalled, note_reference_call, reference_message
 
     def guarded(*args, **kwargs):
         if original in ACTIVE:
-            raise CheckFailed(
-                f"calls the course's reference solution ({qualname}). "
-                "Write the computation yourself with NumPy; the check does not accept the reference kernel."
-            )
+            note_reference_call(qualname)
+            raise ReferenceCalled(reference_message([qualname]))
         return original(*args, **kwargs)
-    guarded.__name__ = qualname.rsplit(".", 1)[-1]
-    guarded.__qualname__ = guarded.__name__
+    # the original's names: pickle (multiprocessing) then sends the stand-in, which refuses in a forked worker too
+    guarded.__name__, guarded.__qualname__ = original.__name__, original.__qualname__
+    guarded.__module__ = original.__module__
     return guarded
 
 

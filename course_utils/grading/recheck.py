@@ -147,7 +147,9 @@ def decode(value):
 
 def decode_outputs(outputs: list) -> list:
     """Inverse of ``_recheck_child.encode_outputs``: the list ``framework.judge_outputs`` takes."""
-    return [{"error": str(o["error"])} if "error" in o else {"output": decode(o["output"])} for o in outputs]
+    return [{"error": str(o["error"])} if "error" in o
+            else {"output": decode(o["output"]), **({"modified": str(o["modified"])} if "modified" in o else {})}
+            for o in outputs]
 
 
 def _kill_group(proc) -> None:
