@@ -1,10 +1,12 @@
 """The check framework itself: messages that do not depend on a particular exercise."""
 
+import re
+
 import numpy as np
 import pytest
 
 from course_utils.checks import CheckFailed, all_exercises, check
-from course_utils.checks.framework import Case, expect_array
+from course_utils.checks.framework import Case, expect_array, expect_number
 
 
 def test_renamed_parameter_gets_a_clear_message():
@@ -260,3 +262,64 @@ def test_recheck_names_a_reference_call_made_in_a_thread_or_a_forked_process(ans
     verdict = recheck_notebook(source, submission, timeout_s=30)["test_softmax"]
     assert not verdict["pass"]
     assert "softmax calls the course's reference solution (course_utils.activations.softmax)" in verdict["reason"]
+
+
+# ------------------------------------------------------------------ generic messages: which case, which entry, a hint
+
+_X = np.array([[0.5, -1.0, 2.0, 0.25, 1.5], [1.0, 3.0, -0.5, 2.0, -2.0]])
+_CASE = Case("X of shape (2, 5), keep_prob=0.8", {"X": _X, "keep_prob": 0.8})
+_SQUARE = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.5]])
+
+
+def _one_row_wrong():
+    got = _X.copy()
+    got[1] += 1
+    return got
+
+
+def _two_entries_wrong():
+    got = _X.copy()
+    got[0, 0], got[1, 4] = 7.0, 8.0
+    return got
+
+
+@pytest.mark.parametrize("got, expected, fragments", [
+    (_X, _X / 0.8, ["every entry is 0.8 times the expected one (= keep_prob = 0.8)"]),
+    (_X.sum(axis=1, keepdims=True), _X.mean(axis=1, keepdims=True), ["5 times the expected one (= X.shape[1] = 5)"]),
+    (_X.sum(axis=1, keepdims=True) / 25, _X.mean(axis=1, keepdims=True), ["(= 1/X.shape[1] = 1/5)"]),
+    (3 * _X, _X, ["every entry is 3 times the expected one: look for a constant factor"]),
+    (-_X, _X, ["the sign is flipped"]),
+    (_SQUARE.T, _SQUARE, ["the expected values transposed"]),
+    (_X + 0.5, _X, ["every entry is off by the same 0.5"]),
+    (_one_row_wrong(), _X, ["only row 1 (the last) is wrong, the other rows are right"]),
+    (_two_entries_wrong(), _X, ["only 2 of the 10 entries are wrong (at (0, 0), (1, 4))"]),
+    (np.trunc(_X * 1.7).astype(int), _X * 1.7, ["your array holds integers", "make it a float array"]),
+    (np.where(_X > 2, np.nan, _X), _X, ["contains NaN", "first at index (1, 1), 1 of 10 entries"]),
+    (np.where(_X < -1, np.inf, _X), _X, ["contains inf", "look for a division by 0"]),
+    (np.sin(_X), _X, ["has wrong values [case: X of shape (2, 5), keep_prob=0.8] (arguments: X (2, 5), keep_prob=0.8)",
+                      "largest difference", "at index (1, 1)"]),
+])
+def test_generic_wrong_values_message_says_where_and_gives_a_hint(got, expected, fragments):
+    with pytest.raises(CheckFailed) as info:
+        expect_array(_CASE, got, expected, "A_out")
+    for fragment in fragments:
+        assert fragment in str(info.value), str(info.value)
+
+
+@pytest.mark.parametrize("got, expected, fragment", [
+    (np.float64(1.0), _X, "a single number: a sum or mean ran over every axis"),
+    (_X[:, 0], _X[:, :1], "a 1-D array: keep the axis, keepdims=True, or reshape to (2, 1)"),
+    (_X[:1] + _X[:1].T, _X[:1], "broadcasts to (n, n)"),
+    (_X.reshape(1, 10), _X, "the right number of entries"),
+])
+def test_wrong_shape_message_says_what_the_shape_suggests(got, expected, fragment):
+    with pytest.raises(CheckFailed, match=re.escape(fragment)):
+        expect_array(_CASE, got, expected, "A_out")
+
+
+def test_a_scalar_off_by_an_unnamed_factor_gets_no_made_up_hint():
+    with pytest.raises(CheckFailed) as info:
+        expect_number(_CASE, 1.37, 1.0, "cost")
+    assert "Hint" not in str(info.value) and "got 1.37, expected 1" in str(info.value)
+    with pytest.raises(CheckFailed, match=re.escape("(= 1/keep_prob = 1/0.8)")):
+        expect_number(_CASE, 1.0, 0.8, "cost")

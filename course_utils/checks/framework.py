@@ -381,10 +381,99 @@ def describe(case: Case) -> str:
     return f"[case: {case.label}]"
 
 
+def case_arguments(case: Case) -> str:
+    """The case's arguments in a few words: arrays by shape, numbers by value (``AL (3, 5), Y (3, 5), lambd=0.7``)."""
+    parts = []
+    for key, value in case.args.items():
+        if isinstance(value, np.ndarray):
+            parts.append(f"{key} {value.shape}")
+        elif isinstance(value, dict) and all(isinstance(v, np.ndarray) for v in value.values()):
+            parts.append(f"{key} {{{', '.join(f'{k}: {v.shape}' for k, v in value.items())}}}")
+        elif isinstance(value, (bool, int, float, np.integer, np.floating)):
+            parts.append(f"{key}={value:g}" if not isinstance(value, bool) else f"{key}={value}")
+    text = ", ".join(parts)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _named_numbers(case: Case) -> list:
+    """``(name, value)`` for the numbers of a case a wrong factor is often made of: scalar arguments, array sizes."""
+    named = [(key, float(v)) for key, v in case.args.items()
+             if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and v not in (0, 1)]
+    for key, value in case.args.items():
+        if isinstance(value, np.ndarray):
+            named += [(f"{key}.shape[{axis}]", float(n)) for axis, n in enumerate(value.shape) if n > 1]
+    return named + [("2", 2.0)]
+
+
+def _factor_name(case: Case, factor: float) -> str:
+    """``" (= 1/keep_prob)"`` when ``factor`` is a named number of the case or its inverse, else ``""``."""
+    for name, value in _named_numbers(case):
+        if np.isclose(factor, value, rtol=1e-6):
+            return f" (= {name}" + (f" = {value:g})" if not name[0].isdigit() else ")")
+        if np.isclose(factor, 1 / value, rtol=1e-6):
+            return f" (= 1/{name}" + (f" = 1/{value:g})" if not name[0].isdigit() else ")")
+    return ""
+
+
+def _where_wrong(wrong: np.ndarray) -> str:
+    """Where the wrong entries are, when they are few or one row/column (often a loop bound or an index)."""
+    count, size = int(wrong.sum()), wrong.size
+    if size > 3 and count <= 3:
+        places = ", ".join(str(tuple(int(i) for i in index)) for index in np.argwhere(wrong))
+        return (f"only {count} of the {size} entries {'is' if count == 1 else 'are'} wrong (at {places}): look at "
+                "what treats them differently (a loop bound, an index, a slice)")
+    if wrong.ndim == 2:
+        for axis, line in ((1, "row"), (0, "column")):
+            bad, lines = np.flatnonzero(wrong.any(axis=axis)), wrong.shape[1 - axis]
+            if bad.size == 1 and lines > 1:
+                which = {0: " (the first)", lines - 1: " (the last)"}.get(int(bad[0]), "")
+                return (f"only {line} {int(bad[0])}{which} is wrong, the other {line}s are right: "
+                        f"look at what treats that {line} differently (a loop bound, an index, a slice)")
+    return ""
+
+
+def _error_pattern(case: Case, got: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> str:
+    """A hint read from the pattern of the error: a factor, a sign, a transpose, an offset, a few wrong entries."""
+    close = lambda a, b: np.allclose(a, b, rtol=rtol, atol=atol)  # noqa: E731 - local shorthand
+    if expected.size and close(got, -expected):
+        return "the sign is flipped: every entry is minus the expected one"
+    norm = float(np.sum(expected * expected))
+    if norm > 0:
+        factor = float(np.sum(got * expected)) / norm
+        if factor != 0 and close(got, factor * expected):
+            name = _factor_name(case, factor)
+            if name or expected.size > 1:
+                return (f"every entry is {factor:.6g} times the expected one{name}: "
+                        "look for a constant factor added or forgotten")
+    if got.ndim == 2 and got.shape[0] == got.shape[1] > 1 and close(got, expected.T):
+        return "these are the expected values transposed: check the order of a matrix product or a .T"
+    offset = got - expected
+    if expected.size > 1 and close(got, expected + offset.flat[0]):
+        return f"every entry is off by the same {offset.flat[0]:.6g}: look for a constant term added or forgotten"
+    return _where_wrong(~np.isclose(got, expected, rtol=rtol, atol=atol)) if got.ndim else ""
+
+
+def _shape_hint(got: np.ndarray, expected: np.ndarray) -> str:
+    if got.shape == expected.shape[::-1] and got.ndim == 2:
+        return " (it looks transposed)"
+    if got.size == 1 and expected.size > 1:
+        return (" (a single number: a sum or mean ran over every axis; give it axis=... and keepdims=True)")
+    if got.ndim == 1 and expected.ndim == 2 and got.size == expected.size:
+        return f" (a 1-D array: keep the axis, keepdims=True, or reshape to {expected.shape})"
+    if got.ndim == 2 and got.shape[0] == got.shape[1] > 1 and 1 in expected.shape and got.shape[0] == expected.size:
+        return (" (an (n, 1) array combined with a (1, n) one broadcasts to (n, n): check the shapes of the "
+                "two operands)")
+    if got.size == expected.size:
+        return f" (the right number of entries: check which axis you summed over, or reshape to {expected.shape})"
+    return ""
+
+
 def expect_array(case: Case, got, expected, what: str, mistakes=(), rtol: float = 1e-6, atol: float = 1e-8) -> None:
     """Compare ``got`` with ``expected``: type, shape, NaN, values; name a known mistake when ``got`` matches it.
 
-    ``mistakes`` is a sequence of ``(wrong_value, message)`` pairs computed from the same case.
+    ``mistakes`` is a sequence of ``(wrong_value, message)`` pairs computed from the same case. Without a
+    named mistake the message gives the case's arguments, the worst entry, and a hint read from the pattern
+    of the error (a factor, a flipped sign, a transpose, one wrong row, NaN or inf, integer truncation).
     """
     expected = np.asarray(expected, dtype=np.float64)
     if got is None:
@@ -393,24 +482,37 @@ def expect_array(case: Case, got, expected, what: str, mistakes=(), rtol: float 
         raise CheckFailed(f"{what} should be a numpy array of shape {expected.shape}, got a {type(got).__name__} {describe(case)}")
     got = np.asarray(got)
     if got.shape != expected.shape:
-        hint = " (it looks transposed)" if got.shape == expected.shape[::-1] and got.ndim == 2 else ""
-        raise CheckFailed(f"{what} has shape {got.shape}, expected {expected.shape}{hint} {describe(case)}")
+        raise CheckFailed(f"{what} has shape {got.shape}, expected {expected.shape}{_shape_hint(got, expected)} "
+                          f"{describe(case)}")
     if not np.issubdtype(got.dtype, np.number) and got.dtype != np.bool_:
         raise CheckFailed(f"{what} should hold numbers, got dtype {got.dtype} {describe(case)}")
+    integers = got.dtype.kind in "iub"
     got = got.astype(np.float64)
-    if np.isnan(got).any() and not np.isnan(expected).any():
-        raise CheckFailed(f"{what} contains NaN {describe(case)}: look for 0/0, log(0) or an overflow")
+    arguments = f" (arguments: {case_arguments(case)})" if case_arguments(case) else ""
+    for bad, name, hint in ((np.isnan, "NaN", "look for 0/0, log(0) or an overflow"),
+                            (np.isinf, "inf", "look for a division by 0, log(0) or exp of a large number")):
+        if bad(got).any() and not bad(expected).any():
+            first = tuple(int(i) for i in np.argwhere(bad(got))[0])
+            raise CheckFailed(f"{what} contains {name} {describe(case)}{arguments}: {hint} "
+                              f"(first at index {first}, {int(bad(got).sum())} of {got.size} entries)")
     if np.allclose(got, expected, rtol=rtol, atol=atol):
         return
     for wrong_value, message in mistakes:
         wrong_value = np.asarray(wrong_value, dtype=np.float64)
         if wrong_value.shape == got.shape and np.allclose(got, wrong_value, rtol=rtol, atol=atol):
             raise CheckFailed(f"{what} is wrong {describe(case)}: {message}")
-    worst = np.unravel_index(np.argmax(np.abs(got - expected)), got.shape) if got.ndim else ()
+    with np.errstate(all="ignore"):
+        difference = np.abs(got - expected)
+    worst = np.unravel_index(np.nanargmax(difference), got.shape) if got.ndim else ()
+    if integers and not np.allclose(expected, np.round(expected)):
+        hint = ("your array holds integers (the expected values are not whole numbers): an integer array truncates "
+                "what is written into it; make it a float array (np.zeros(shape), not dtype=int; no //)")
+    else:
+        hint = _error_pattern(case, got, expected, rtol, atol)
     raise CheckFailed(
-        f"{what} has wrong values {describe(case)}: largest difference "
-        f"{float(np.max(np.abs(got - expected))):.3g} at index {tuple(int(i) for i in worst)} "
-        f"(got {float(got[worst]):.6g}, expected {float(expected[worst]):.6g})"
+        f"{what} has wrong values {describe(case)}{arguments}: largest difference "
+        f"{float(difference[worst]):.3g} at index {tuple(int(i) for i in worst)} "
+        f"(got {float(got[worst]):.6g}, expected {float(expected[worst]):.6g})" + (f". Hint: {hint}" if hint else "")
     )
 
 
