@@ -5,7 +5,7 @@ import re
 import numpy as np
 import pytest
 
-from course_utils.checks import CheckFailed, all_exercises, check
+from course_utils.checks import CheckFailed, all_exercises, check, get_exercise
 from course_utils.checks.framework import Case, expect_array, expect_number
 
 
@@ -77,6 +77,7 @@ def test_modifying_an_array_inside_a_dict_argument_is_named():
         return cost + lambd / (2 * m) * sum(np.sum(parameters[k]) for k in parameters if k.startswith("W"))
 
     _mistake("compute_cost_with_l2", compute_cost_with_l2, "modified its argument parameters['W1'] in place")
+    _mistake("compute_cost_with_l2", compute_cost_with_l2, "Work on a copy (parameters['W1'].copy())")
 
 
 def test_a_wrong_answer_that_also_modifies_its_argument_gets_both_messages():
@@ -323,3 +324,18 @@ def test_a_scalar_off_by_an_unnamed_factor_gets_no_made_up_hint():
     assert "Hint" not in str(info.value) and "got 1.37, expected 1" in str(info.value)
     with pytest.raises(CheckFailed, match=re.escape("(= 1/keep_prob = 1/0.8)")):
         expect_number(_CASE, 1.0, 0.8, "cost")
+
+
+def test_an_array_where_a_number_is_expected_says_if_its_sum_is_right():
+    with pytest.raises(CheckFailed, match="summing its entries gives the expected value"):
+        expect_number(_CASE, _X[0], float(_X[0].sum()), "cost")
+
+
+def test_a_boolean_mask_argument_written_into_is_named():
+    def dropout_backward(dA, D, keep_prob):
+        D[:] = True  # overwrites the caller's mask
+        return dA * D / keep_prob
+
+    exercise_D = [case.args["D"] for case in get_exercise("dropout_backward").cases(True)]
+    assert any(D.dtype == bool for D in exercise_D), "the exercise should have a boolean mask case"
+    _mistake("dropout_backward", dropout_backward, "dropout_backward modified its argument D in place")

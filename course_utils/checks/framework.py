@@ -112,7 +112,7 @@ def exercise_table(*exercises: Exercise) -> dict:
 
 
 def _copied(value):
-    """``value`` with every array, dict and list in it copied (``Seed`` -> a fresh Generator)."""
+    """``value`` with every array, dict, list and tuple in it copied (``Seed`` -> a fresh Generator)."""
     if isinstance(value, Seed):
         return np.random.default_rng(value.value)
     if isinstance(value, np.ndarray):
@@ -121,6 +121,8 @@ def _copied(value):
         return {k: _copied(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_copied(v) for v in value]
+    if type(value) is tuple:
+        return tuple(_copied(v) for v in value)
     return value
 
 
@@ -136,10 +138,15 @@ def _first_change(before, after, path: str):
     one ulp); keys added to a dict are not a change.
     """
     if isinstance(before, np.ndarray):
-        if not isinstance(after, np.ndarray) or after.shape != before.shape:
-            return path, f"its shape became {getattr(after, 'shape', None)}"
-        with np.errstate(all="ignore"):
-            close = np.isclose(after, before, rtol=1e-12, atol=1e-15, equal_nan=True)
+        if not isinstance(after, np.ndarray):
+            return path, f"it was replaced by a {type(after).__name__}"
+        if after.shape != before.shape:
+            return path, f"its shape became {after.shape}"
+        if before.dtype.kind in "fc" and after.dtype.kind in "fc":
+            with np.errstate(all="ignore"):
+                close = np.isclose(after, before, rtol=1e-12, atol=1e-15, equal_nan=True)
+        else:
+            close = np.asarray(after == before, dtype=bool)
         if close.all():
             return None
         index = np.unravel_index(np.argmin(close), before.shape) if before.ndim else ()
@@ -153,7 +160,7 @@ def _first_change(before, after, path: str):
             if change:
                 return change
         return None
-    if isinstance(before, list) and isinstance(after, list):
+    if isinstance(before, (list, tuple)) and isinstance(after, (list, tuple)):
         if len(after) != len(before):
             return path, f"its length changed from {len(before)} to {len(after)}"
         for i, (b, a) in enumerate(zip(before, after)):
@@ -177,8 +184,8 @@ def _modification(exercise: Exercise, case: Case, args: dict):
             path, detail = change
             return (
                 f"{exercise.name} modified its argument {path} in place ({detail}) {describe(case)}: the caller "
-                f"still needs it. Work on a copy ({key}.copy()) or build a new array (`{key} - ...`) instead of "
-                f"writing into it (`x[...] = ...`, `x -= ...`, `x *= ...`, or a name bound to {key})"
+                f"still needs it. Work on a copy ({path}.copy()) or build a new array (`{path} - ...`) instead of "
+                f"writing into it (`x[...] = ...`, `x -= ...`, `x *= ...`, or a name bound to {path})"
             )
     return None
 
@@ -253,7 +260,8 @@ def reference_guard(forbidden):
 
     It watches the calling thread and the threads started in the block (and, from Python 3.12, every thread).
     A process forked in the block inherits the profiler: there the first forbidden call raises
-    :class:`CheckFailed`, which ``multiprocessing`` sends back to the caller.
+    :class:`ReferenceCalled`, which ``multiprocessing`` sends back to the caller. (A process started
+    fresh, ``spawn``/``forkserver`` or ``subprocess``, is out of its sight.)
     """
     codes = _forbidden_codes(forbidden)
     called: list = []
@@ -522,7 +530,13 @@ def expect_number(case: Case, got, expected: float, what: str, mistakes=(), rtol
         raise CheckFailed(f"{what} is None {describe(case)}: did you forget a `return`?")
     array = np.asarray(got)
     if array.size != 1 or not np.issubdtype(array.dtype, np.number):
-        raise CheckFailed(f"{what} should be a single number, got {type(got).__name__} with shape {array.shape} {describe(case)}")
+        hint = ""
+        if array.size > 1 and np.issubdtype(array.dtype, np.number):
+            for reduce, how in ((np.sum, "summing"), (np.mean, "averaging")):
+                if np.isclose(reduce(array), expected, rtol=rtol, atol=atol):
+                    hint = f": {how} its entries gives the expected value"
+        raise CheckFailed(f"{what} should be a single number, got {type(got).__name__} with shape {array.shape} "
+                          f"{describe(case)}{hint}")
     expect_array(case, array.reshape(()), np.asarray(expected).reshape(()), what, mistakes, rtol, atol)
 
 
