@@ -127,7 +127,7 @@ def _copied(value):
 
 
 def build_args(case: Case) -> dict:
-    """Turn a case's arguments into real call arguments (``Seed`` -> Generator, arrays, dicts, lists copied)."""
+    """Turn a case's arguments into real call arguments (``Seed`` -> Generator, arrays and containers copied)."""
     return {key: _copied(value) for key, value in case.args.items()}
 
 
