@@ -339,3 +339,14 @@ def test_a_boolean_mask_argument_written_into_is_named():
     exercise_D = [case.args["D"] for case in get_exercise("dropout_backward").cases(True)]
     assert any(D.dtype == bool for D in exercise_D), "the exercise should have a boolean mask case"
     _mistake("dropout_backward", dropout_backward, "dropout_backward modified its argument D in place")
+
+
+def test_the_in_place_comparison_survives_a_notebook_that_replaced_numpy_functions(monkeypatch):
+    """A submission that replaces np.isclose must not make the framework crash on its correct answers."""
+    monkeypatch.setattr(np, "isclose", lambda *args, **kwargs: True)
+    monkeypatch.setattr(np, "iscomplexobj", lambda *args, **kwargs: True)
+
+    def dropout_backward(dA, D, keep_prob):
+        return dA * D / keep_prob
+
+    check("dropout_backward", dropout_backward, hidden=True)
