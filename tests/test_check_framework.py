@@ -318,6 +318,12 @@ def test_wrong_shape_message_says_what_the_shape_suggests(got, expected, fragmen
         expect_array(_CASE, got, expected, "A_out")
 
 
+def test_equal_expected_entries_get_no_factor_hint_an_offset_fits_as_well():
+    with pytest.raises(CheckFailed) as info:
+        expect_array(_CASE, np.full(4, 0.5), np.full(4, 0.95), "betas")
+    assert "times the expected" not in str(info.value) and "off by the same -0.45" in str(info.value)
+
+
 def test_a_scalar_off_by_an_unnamed_factor_gets_no_made_up_hint():
     with pytest.raises(CheckFailed) as info:
         expect_number(_CASE, 1.37, 1.0, "cost")
