@@ -294,6 +294,8 @@ def _two_entries_wrong():
     (_X + 0.5, _X, ["every entry is off by the same 0.5"]),
     (_one_row_wrong(), _X, ["only row 1 (the last) is wrong, the other rows are right"]),
     (_two_entries_wrong(), _X, ["only 2 of the 10 entries are wrong (at (0, 0), (1, 4))"]),
+    (np.r_[_X[0, :4], 9.0], _X[0], ["only 1 of the 5 entries is wrong (at (4,), the last entry)"]),
+    (_X[::-1], _X, ["the right values in another order"]),
     (np.trunc(_X * 1.7).astype(int), _X * 1.7, ["your array holds integers", "make it a float array"]),
     (np.where(_X > 2, np.nan, _X), _X, ["contains NaN", "first at index (1, 1), 1 of 10 entries"]),
     (np.where(_X < -1, np.inf, _X), _X, ["contains inf", "look for a division by 0"]),

@@ -429,6 +429,8 @@ def _where_wrong(wrong: np.ndarray) -> str:
     count, size = int(wrong.sum()), wrong.size
     if size > 3 and count <= 3:
         places = ", ".join(str(tuple(int(i) for i in index)) for index in np.argwhere(wrong))
+        if wrong.ndim == 1 and count == 1 and (wrong[0] or wrong[-1]):
+            places += ", the first entry" if wrong[0] else ", the last entry"
         return (f"only {count} of the {size} entries {'is' if count == 1 else 'are'} wrong (at {places}): look at "
                 "what treats them differently (a loop bound, an index, a slice)")
     if wrong.ndim == 2:
@@ -460,6 +462,9 @@ def _error_pattern(case: Case, got: np.ndarray, expected: np.ndarray, rtol: floa
     offset = got - expected
     if expected.size > 1 and close(got, expected + offset.flat[0]):
         return f"every entry is off by the same {offset.flat[0]:.6g}: look for a constant term added or forgotten"
+    if expected.size > 1 and close(np.sort(got, axis=None), np.sort(expected, axis=None)):
+        return ("the right values in another order: check an index, the axis of a stack or a reshape, "
+                "or which rows/columns you swapped")
     return _where_wrong(~np.isclose(got, expected, rtol=rtol, atol=atol)) if got.ndim else ""
 
 
