@@ -259,7 +259,8 @@ def test_recheck_names_a_reference_call_made_in_a_thread_or_a_forked_process(ans
     source = nbformat.read(SOURCE / "week3_3_softmax" / "softmax_regression.ipynb", as_version=4)
     submission = copy.deepcopy(source)
     cell = next(c for c in submission.cells if nbgrader_meta(c).get("grade_id") == "softmax")
-    cell.source = "import concurrent.futures, multiprocessing, threading\nfrom course_utils import activations\n" + answer
+    imports = "import concurrent.futures, multiprocessing, threading\nfrom course_utils import activations\n"
+    cell.source = imports + answer
     verdict = recheck_notebook(source, submission, timeout_s=30)["test_softmax"]
     assert not verdict["pass"]
     assert "softmax calls the course's reference solution (course_utils.activations.softmax)" in verdict["reason"]

@@ -58,7 +58,7 @@ def encode(value):
 
 
 def encode_outputs(outputs: list) -> list:
-    """``framework.collect_outputs`` results -> JSON-able (see :func:`encode`); ``recheck.decode_outputs`` inverts it."""
+    """``framework.collect_outputs`` results -> JSON-able (see :func:`encode`); inverse: ``recheck.decode_outputs``."""
     return [{"error": str(o["error"])} if "error" in o
             else {"output": encode(o["output"]), **({"modified": str(o["modified"])} if "modified" in o else {})}
             for o in outputs]
