@@ -722,6 +722,7 @@ EXERCISES = exercise_table(
         hidden_cases=_momentum_hidden_cases,
         judge=_judge_momentum_update,
         forbidden=(reference_optimizers,),
+        may_modify=("parameters", "v"),  # the notebook's update step may write into its state
     ),
     Exercise(
         name="rmsprop_update",
@@ -729,6 +730,7 @@ EXERCISES = exercise_table(
         hidden_cases=_rmsprop_hidden_cases,
         judge=_judge_rmsprop_update,
         forbidden=(reference_optimizers,),
+        may_modify=("parameters", "s"),  # the notebook's update step may write into its state
     ),
     Exercise(
         name="initialize_adam",
@@ -743,6 +745,7 @@ EXERCISES = exercise_table(
         hidden_cases=_adam_hidden_cases,
         judge=_judge_adam_update,
         forbidden=(reference_optimizers,),
+        may_modify=("parameters", "v", "s"),  # the notebook's update step may write into its state
     ),
     Exercise(
         name="schedule_lr",

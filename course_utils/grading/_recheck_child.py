@@ -57,6 +57,13 @@ def encode(value):
     return {"__unsupported__": type(value).__name__}
 
 
+def encode_outputs(outputs: list) -> list:
+    """``framework.collect_outputs`` results -> JSON-able (see :func:`encode`); inverse: ``recheck.decode_outputs``."""
+    return [{"error": str(o["error"])} if "error" in o
+            else {"output": encode(o["output"]), **({"modified": str(o["modified"])} if "modified" in o else {})}
+            for o in outputs]
+
+
 ACTIVE: set = set()
 """The reference functions forbidden for the exercise whose outputs are being collected right now."""
 
@@ -65,19 +72,19 @@ def _guarded(original, qualname: str):
     """A stand-in for a reference function: refuses to run while an exercise that forbids it is collected.
 
     Outside that window (e.g. a case's cost function for another exercise calling ``mlp.model_forward``)
-    it calls the original, as the notebook would.
+    it calls the original, as the notebook would. A refused call is also noted for the framework, so that
+    the check names it even when the student's code ran it in a thread and failed otherwise.
     """
-    from course_utils.checks.framework import CheckFailed
+    from course_utils.checks.framework import ReferenceCalled, note_reference_call, reference_message
 
     def guarded(*args, **kwargs):
         if original in ACTIVE:
-            raise CheckFailed(
-                f"calls the course's reference solution ({qualname}). "
-                "Write the computation yourself with NumPy; the check does not accept the reference kernel."
-            )
+            note_reference_call(qualname)
+            raise ReferenceCalled(reference_message([qualname]))
         return original(*args, **kwargs)
-    guarded.__name__ = qualname.rsplit(".", 1)[-1]
-    guarded.__qualname__ = guarded.__name__
+    # the original's names: pickle (multiprocessing) then sends the stand-in, which refuses in a forked worker too
+    guarded.__name__, guarded.__qualname__ = original.__name__, original.__qualname__
+    guarded.__module__ = original.__module__
     return guarded
 
 
@@ -172,9 +179,7 @@ def main(spec_path: str, out_path: str) -> None:
         try:
             student_fn = eval(call["fn"], namespace)
             outputs = _limited(step_s, _collect, exercises[call["exercise"]], student_fn, forbidden[call["exercise"]])
-            results[key] = {"outputs": [
-                {"error": str(o["error"])} if "error" in o else {"output": encode(o["output"])} for o in outputs
-            ]}
+            results[key] = {"outputs": encode_outputs(outputs)}
         except BaseException as error:  # noqa: BLE001
             results[key] = {"error": f"{type(error).__name__}: {error}"[:1000]}
     text = write({"results": results, "cell_errors": cell_errors, "stdout": captured.getvalue()})

@@ -145,6 +145,13 @@ def decode(value):
     return value
 
 
+def decode_outputs(outputs: list) -> list:
+    """Inverse of ``_recheck_child.encode_outputs``: the list ``framework.judge_outputs`` takes."""
+    return [{"error": str(o["error"])} if "error" in o
+            else {"output": decode(o["output"]), **({"modified": str(o["modified"])} if "modified" in o else {})}
+            for o in outputs]
+
+
 def _kill_group(proc) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -345,8 +352,7 @@ def judge(plan, raw) -> dict:
                 break
             exercise = get_exercise(exercise_name)
             try:
-                outputs = [{"error": str(o["error"])} if "error" in o else {"output": decode(o["output"])}
-                           for o in result["outputs"]]
+                outputs = decode_outputs(result["outputs"])
                 if not hidden:
                     outputs = outputs[: len(exercise.cases(False))]
                 judge_outputs(exercise, outputs, hidden=hidden)
