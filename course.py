@@ -145,7 +145,8 @@ def describe_blas(python: Path, env: dict) -> str:
     blas = blas_in_use(python, env)
     names = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
     settings = ", ".join(f"{name}={env[name]}" for name in names if name in env)
-    return f"{blas.get('internal_api', '?')} {blas.get('architecture', '?')}, {blas.get('num_threads', '?')} thread(s) ({settings})"
+    found = f"{blas.get('internal_api', '?')} {blas.get('architecture', '?')}, {blas.get('num_threads', '?')} thread(s)"
+    return f"{found} ({settings})"
 
 
 def with_marker(pytest_args: list, marker: str) -> list:

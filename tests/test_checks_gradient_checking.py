@@ -71,7 +71,7 @@ def test_correct_nd_variant_passes_when_the_student_cost_rounds_otherwise(name, 
     outputs = []
     for case in exercise.cases(hidden=True):
         args = dict(case.args, cost_fn=_LastBitsCost(case.args["cost_fn"], rng))
-        outputs.append({"output": float(fn(**{k: v for k, v in args.items()}))})
+        outputs.append({"output": float(fn(**args))})
     judge_outputs(exercise, outputs, hidden=True)
 
 

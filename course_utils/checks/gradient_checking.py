@@ -138,8 +138,8 @@ def _wrong_values(name: str, got: float, expected: Expected, case: Case, recipe:
     """The generic message: what was returned, what this case expects (with its verdict and rounding band)."""
     return CheckFailed(
         f"{name} returned {got:.3g} (verdict '{_verdict(got)}'), expected the relative error {expected.value:.3g} "
-        f"(verdict '{_verdict(expected.value)}'; a correct result has that verdict and lies within +-{expected.band:.1g} "
-        f"of it, as rounding allows) [case: {case.label}]. "
+        f"(verdict '{_verdict(expected.value)}'; a correct result has that verdict and lies within "
+        f"+-{expected.band:.1g} of it, as rounding allows) [case: {case.label}]. "
         f"For this case ||g|| = {expected.g_norm:.6g} and ||g_approx|| = {expected.approx_norm:.6g}{detail}: "
         f"print your two norms and compare. {recipe}"
     )

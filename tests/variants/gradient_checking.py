@@ -329,7 +329,8 @@ def nd_alias_zero(cost_fn, parameters, grads, epsilon=1e-7):
         theta_plus[i] += epsilon
         theta_minus = theta
         theta_minus[i] -= epsilon
-        approx[i] = (cost_fn(_to_dict(theta_plus, parameters, keys)) - cost_fn(_to_dict(theta_minus, parameters, keys))) / (2 * epsilon)
+        j_plus = cost_fn(_to_dict(theta_plus, parameters, keys))  # both evaluated after the two changes
+        approx[i] = (j_plus - cost_fn(_to_dict(theta_minus, parameters, keys))) / (2 * epsilon)
     return _relative(_to_vector({k: grads["d" + k] for k in keys}, keys), approx)
 
 
