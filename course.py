@@ -116,29 +116,31 @@ def cpu_flags() -> set:
     return next((set(line.split(":", 1)[1].split()) for line in text.splitlines() if line.startswith("flags")), set())
 
 
-def second_blas_env(python: Path, env: dict) -> dict:
-    """The second BLAS setting of ``course.py test``: 2 threads, and an older OpenBLAS core type than the default.
+def second_blas_env(python: Path, env: dict) -> tuple[dict, int]:
+    """The second BLAS setting of ``course.py test`` and its number of pytest workers.
 
-    Where ``OPENBLAS_CORETYPE`` is set (some machines need it: older OpenBLAS builds compute wrong results or
-    crash on their processor), it and ``OPENBLAS_L2_SIZE`` are never changed: only the threads vary. Otherwise
-    the core type is the newest one older than the default that this CPU supports and this OpenBLAS reports
-    back (threadpoolctl's ``architecture``); none found: only the threads vary.
+    Where ``OPENBLAS_CORETYPE`` is unset: the newest OpenBLAS core type older than the default that this CPU
+    supports and OpenBLAS reports back (threadpoolctl's ``architecture``), 1 thread, 2 workers. Where it is set
+    (some machines need it: older OpenBLAS builds compute wrong results or crash on their processor), it and
+    ``OPENBLAS_L2_SIZE`` are never changed, and so where no older core type is found: the threads vary
+    instead, 2 of them, with 1 worker (2 workers of 2 threads on 2 cores make OpenBLAS's threads wait for
+    each other: mid-size products ran 4-40x slower here).
     """
-    second = dict(env, OPENBLAS_NUM_THREADS="2", OMP_NUM_THREADS="2", MKL_NUM_THREADS="2")
+    two_threads = (dict(env, OPENBLAS_NUM_THREADS="2", OMP_NUM_THREADS="2", MKL_NUM_THREADS="2"), 1)
     if "OPENBLAS_CORETYPE" in env:
-        return second
+        return two_threads
     default = blas_in_use(python, env)
     if default.get("internal_api") != "openblas":
-        return second
+        return two_threads
     names = [name.lower() for name, _ in OLDER_CORE_TYPES]
     current = str(default.get("architecture", "")).lower()
     older = OLDER_CORE_TYPES[names.index(current) + 1:] if current in names else OLDER_CORE_TYPES
     flags = cpu_flags()
     for core, needs in older:
-        trial = dict(second, OPENBLAS_CORETYPE=core)
+        trial = dict(env, OPENBLAS_CORETYPE=core)
         if needs <= flags and str(blas_in_use(python, trial).get("architecture", "")).lower() == core.lower():
-            return trial
-    return second
+            return trial, 2
+    return two_threads
 
 
 def describe_blas(python: Path, env: dict) -> str:
@@ -167,11 +169,11 @@ def cmd_test(args) -> None:
     first = test_env()
     print(f"Pass 1, every test; BLAS: {describe_blas(python, first)}", flush=True)
     result = subprocess.run([str(python), "-m", "pytest", "-n", "2", *args.pytest_args], cwd=ROOT, env=first)
-    second = second_blas_env(python, first)
+    second, workers = second_blas_env(python, first)
     print(f"Pass 2, the tests marked blas_matrix (round trips, re-checks, variant tables); BLAS: "
           f"{describe_blas(python, second)}", flush=True)
-    again = subprocess.run([str(python), "-m", "pytest", "-n", "2", *with_marker(args.pytest_args, "blas_matrix")],
-                           cwd=ROOT, env=second)
+    again = subprocess.run([str(python), "-m", "pytest", "-n", str(workers),
+                            *with_marker(args.pytest_args, "blas_matrix")], cwd=ROOT, env=second)
     sys.exit(result.returncode or (0 if again.returncode == 5 else again.returncode))  # 5: none selected
 
 
