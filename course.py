@@ -167,7 +167,7 @@ def cmd_test(args) -> None:
     python = setup(extras)
     ensure_chromium()
     first = test_env()
-    print(f"Pass 1, every test; BLAS: {describe_blas(python, first)}", flush=True)
+    print(f"Pass 1, every selected test; BLAS: {describe_blas(python, first)}", flush=True)
     result = subprocess.run([str(python), "-m", "pytest", "-n", "2", *args.pytest_args], cwd=ROOT, env=first)
     second, workers = second_blas_env(python, first)
     print(f"Pass 2, the tests marked blas_matrix (round trips, re-checks, variant tables); BLAS: "
