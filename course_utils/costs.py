@@ -11,8 +11,10 @@ before taking logs, so a saturated output (exactly 0 or 1) gives a large but fin
 
 from __future__ import annotations
 
+import contextvars
 import re
 from collections.abc import Mapping
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -22,6 +24,7 @@ __all__ = [
     "EPS",
     "binary_cross_entropy",
     "compute_cost",
+    "count_clipped",
     "l1_gradient",
     "l1_penalty",
     "l2_gradient",
@@ -70,13 +73,42 @@ def _weights(parameters) -> list[np.ndarray]:
     return [as_float_array(parameters[key], f"parameters['{key}']") for key in keys]
 
 
+_CLIPPED = contextvars.ContextVar("course_utils.costs clipped examples", default=None)
+
+
+@contextmanager
+def count_clipped():
+    """Count the examples whose true-class probability the cross-entropy clips at ``EPS`` while the block runs.
+
+    Yields a one-item list: the largest number of such examples seen by one cost evaluation. There the cost is
+    flat (``-log(EPS)``, about 34.5) while ``dZ = A - Y`` still pushes: a gradient check of that cost cannot
+    judge the backward pass (used by :func:`course_utils.gradient_check.gradient_check`).
+    """
+    counter = [0]
+    token = _CLIPPED.set(counter)
+    try:
+        yield counter
+    finally:
+        _CLIPPED.reset(token)
+
+
+def _note_clipped(AL: np.ndarray, Y: np.ndarray, binary: bool) -> None:
+    """Inside :func:`count_clipped`: record how many examples (columns) have a true-class probability < EPS."""
+    counter = _CLIPPED.get()
+    if counter is not None:
+        true_class = np.where(Y == 1, AL, 1.0 - AL if binary else 1.0)
+        counter[0] = max(counter[0], int(np.any(true_class < EPS, axis=0).sum()))
+
+
 # Unchecked implementations (arguments already validated); the public functions below check and call them.
 def _binary_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> float:
     P = AL.clip(EPS, 1.0 - EPS)
+    _note_clipped(AL, Y, binary=True)
     return float(-(Y * np.log(P) + (1.0 - Y) * np.log(1.0 - P)).sum() / AL.shape[1])
 
 
 def _softmax_cross_entropy(AL: np.ndarray, Y: np.ndarray) -> float:
+    _note_clipped(AL, Y, binary=False)
     return float(-(Y * np.log(AL.clip(EPS, 1.0))).sum() / AL.shape[1])
 
 

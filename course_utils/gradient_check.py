@@ -27,6 +27,9 @@ Practical rules (from the course):
    :class:`GradCheckWarning`.
 4. Gradient checking is slow (two cost evaluations per parameter): do not run it during
    training. Check at initialization and again after some training, with dropout off.
+5. A saturated example (true-class probability below ``costs.EPS = 1e-15``) makes the course's
+   cross-entropy flat there (clipped) while ``dZ = A - Y`` is not: the check then blames every
+   parameter of a correct network. It detects this (``report.clipped``), blames none and warns.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._validation import as_float_array, check_number, check_positive, check_positive_int, check_rng
+from .costs import EPS, count_clipped
 
 __all__ = [
     "BUG",
@@ -454,6 +458,8 @@ class GradCheckReport:
     names of the parameters whose own error is in the "bug" band. ``mode`` is ``"full"`` or
     ``"fast"``; ``fell_back`` tells that fast mode was not "fine" and the full check was run.
     ``kinks`` lists entries (or directions) whose perturbation straddled a non-differentiable point.
+    ``clipped``: examples whose true-class probability the course's cross-entropy clipped at ``EPS`` at theta;
+    when the check then fails, no parameter is blamed (``culprits`` is empty): see :func:`gradient_check`.
     """
 
     relative_error: float
@@ -467,23 +473,26 @@ class GradCheckReport:
     n_evaluations: int = 0
     kinks: tuple = ()
     noise: float = 0.0
+    clipped: int = 0
 
     @property
     def culprits(self) -> list[str]:
-        """Gradient names (``"dW2"``, ...) whose own relative error is in the "bug" band."""
+        """Gradient names (``"dW2"``, ...) whose own relative error is in the "bug" band (none when ``clipped``)."""
+        if self.clipped:
+            return []
         return [name for name, check in self.parameters.items() if check.verdict == "bug"]
 
     @property
     def passed(self) -> bool:
         """True when neither the overall error nor any parameter is in the "bug" band."""
-        return self.verdict != "bug" and not self.culprits
+        return self.verdict != "bug" and not any(check.verdict == "bug" for check in self.parameters.values())
 
     def __getitem__(self, name: str) -> ParameterCheck:
         return self.parameters[name]
 
     # -- text
     def _headline(self) -> str:
-        status = "PASSED" if self.passed else "FAILED"
+        status = "PASSED" if self.passed else "CANNOT JUDGE (cost clipped)" if self.clipped else "FAILED"
         lines = []
         if self.fast_relative_error is not None:
             n = len(self.directions)
@@ -497,6 +506,8 @@ class GradCheckReport:
         )
         if self.culprits:
             lines.append("culprit(s): " + ", ".join(self.culprits))
+        if self.clipped and not self.passed:
+            lines.append(_clipped_message(self.clipped))
         if self.kinks:
             shown = ", ".join(self.kinks[:3]) + (", ..." if len(self.kinks) > 3 else "")
             lines.append(
@@ -668,6 +679,15 @@ def _warn_kinks(kinks, epsilon):
         )
 
 
+def _clipped_message(clipped: int) -> str:
+    return (
+        f"{clipped} example(s) have a true-class probability below {EPS:g}: the cost clips it (flat at "
+        f"-log({EPS:g}) = {-math.log(EPS):.1f} per example) while the backward pass (dZ = A - Y) does not, so every "
+        "gradient looks wrong. That says nothing about the backward pass: check at parameters where no example is "
+        "saturated (smaller weights, other inputs), or without those examples."
+    )
+
+
 def gradient_check(
     cost_fn: Callable,
     parameters,
@@ -722,6 +742,12 @@ def gradient_check(
     explain that entry's error (``>= |numeric - analytic|``, an error that is not "fine" and above
     100x rounding noise). A smooth cost has ``R - L ~ epsilon * J''``, far too small to do so.
 
+    Clipping: when ``cost_fn`` uses the course's cross-entropy (:mod:`course_utils.costs`) and an
+    example's true-class probability is below ``EPS`` at ``parameters``, the cost is clipped (flat)
+    there while the backward pass is not. The report counts those examples (``report.clipped``); if
+    the check fails it blames no parameter (``culprits == []``, status "CANNOT JUDGE") and emits a
+    :class:`GradCheckWarning`. A cost of your own that clips is not detected.
+
     Use it at initialization and again after some training, never inside the training loop (it
     costs two cost evaluations per parameter entry), and with dropout off or masks fixed.
     """
@@ -735,7 +761,9 @@ def gradient_check(
 
     cost = _Cost(cost_fn, parameters, keys)
     analytic = _flat_grads(grads, cost.layout)
-    j0 = cost.check_deterministic()
+    with count_clipped() as clipped:
+        j0 = cost.check_deterministic()
+    clipped = clipped[0]
 
     directions, fast_rel, fell_back = (), None, False
     if fast:
@@ -747,12 +775,17 @@ def gradient_check(
         if fast_verdict == "fine":
             _warn_kinks(kinks, epsilon)
             return GradCheckReport(
-                fast_rel, fast_verdict, "fast", epsilon, {}, directions, False, fast_rel, cost.calls, kinks, noise
+                fast_rel, fast_verdict, "fast", epsilon, {}, directions, False, fast_rel, cost.calls, kinks, noise,
+                clipped,
             )
         fell_back = True
 
     overall, overall_verdict, results, kinks, noise = _full(cost, analytic, j0, epsilon)
     _warn_kinks(kinks, epsilon)
-    return GradCheckReport(
-        overall, overall_verdict, "full", epsilon, results, directions, fell_back, fast_rel, cost.calls, kinks, noise
+    report = GradCheckReport(
+        overall, overall_verdict, "full", epsilon, results, directions, fell_back, fast_rel, cost.calls, kinks, noise,
+        clipped,
     )
+    if clipped and not report.passed:
+        warnings.warn(_clipped_message(clipped), GradCheckWarning, stacklevel=2)
+    return report

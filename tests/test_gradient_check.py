@@ -492,3 +492,59 @@ def test_keys_restricts_the_check():
     assert list(only_first_layer.parameters) == ["dW1", "db1"] and only_first_layer.passed
     assert only_first_layer.n_evaluations == 2 + 2 * (16 + 4)
     assert gradient_check(problem.cost, problem.parameters, grads, keys=["W2"]).culprits == ["dW2"]
+
+
+# ----------------------------------------------------------------------------- clipped (saturated) examples
+
+
+def _saturated_problem(saturate: bool):
+    """A correct [3, 4, 1] tanh network on 6 examples; with ``saturate``, example 0 (label 0) is pushed far along
+    the direction that raises its output: its true-class probability 1 - AL rounds to 0, below EPS."""
+    from course_utils.costs import compute_cost
+    from course_utils.mlp import model_backward, model_forward
+
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(3, 6)), np.array([[0.0, 1, 1, 1, 0, 0]])
+    parameters = {"W1": rng.normal(size=(4, 3)), "b1": 0.1 * rng.normal(size=(4, 1)),
+                  "W2": rng.normal(size=(1, 4)), "b2": np.zeros((1, 1))}
+    parameters["W2"] = 20 * np.sign(parameters["W2"])  # saturated tanh units then give |Z2| ~ 80
+    activations = ["tanh", "sigmoid"]
+    if saturate:
+        X[:, 0] = 2 * np.linalg.pinv(parameters["W1"]) @ np.sign(parameters["W2"]).ravel()  # Z1 ~ +-2: tanh' > 0
+    AL, caches = model_forward(X, parameters, activations)
+    grads = model_backward(AL, Y, caches)
+    return (lambda p: compute_cost(model_forward(X, p, activations)[0], Y)), parameters, grads, AL
+
+
+def test_saturated_example_is_detected_instead_of_blaming_every_parameter():
+    cost_fn, parameters, grads, AL = _saturated_problem(saturate=True)
+    assert 1.0 - AL[0, 0] < 1e-15
+    with pytest.warns(gc.GradCheckWarning, match="1 example\\(s\\) have a true-class probability below 1e-15"):
+        report = gc.gradient_check(cost_fn, parameters, grads)
+    assert report.clipped == 1 and not report.passed
+    assert all(check.verdict == "bug" for check in report.parameters.values())  # the symptom: every row is red
+    assert report.culprits == []  # but the network is correct: nothing to blame
+    assert "CANNOT JUDGE (cost clipped)" in str(report) and "culprit" not in str(report)
+    assert "says nothing about the backward pass" in report._repr_html_()
+
+
+def test_unsaturated_twin_passes_without_warning():
+    cost_fn, parameters, grads, _ = _saturated_problem(saturate=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", gc.GradCheckWarning)
+        report = gc.gradient_check(cost_fn, parameters, grads)
+    assert report.passed and report.clipped == 0
+
+
+def test_count_clipped_counts_true_class_probabilities_only():
+    from course_utils.costs import binary_cross_entropy, count_clipped, softmax_cross_entropy
+
+    AL = np.array([[1e-20, 1e-20, 1.0, 0.5]])
+    with count_clipped() as clipped:
+        binary_cross_entropy(AL, np.array([[1.0, 0.0, 0.0, 1.0]]))  # examples 0 and 2 clipped, 1 is right
+    assert clipped == [2]
+    with count_clipped() as clipped:
+        softmax_cross_entropy(np.array([[1e-18, 0.5], [1.0, 0.5]]), np.array([[1.0, 0.0], [0.0, 1.0]]))
+    assert clipped == [1]
+    binary_cross_entropy(AL, np.array([[1.0, 0.0, 0.0, 1.0]]))  # outside the block: nothing recorded
+    assert clipped == [1]

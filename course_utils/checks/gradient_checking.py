@@ -11,6 +11,7 @@ Three exercises:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 
@@ -28,6 +29,22 @@ from course_utils.checks.framework import (
 )
 
 # ============================================================================ shared helpers
+#
+# A gradient check returns a relative error r = ||g - g_approx|| / (||g|| + ||g_approx||). Two correct
+# implementations get the same *mathematical* r (same formula, same epsilon: same truncation error) but
+# round differently: another order of operations, dividing by the actual step (x + eps) - (x - eps), another
+# BLAS kernel inside the cost. Each entry of g_approx carries a rounding noise of about
+# NOISE_ULPS * u * (|J| + |theta_i| |g_approx_i|) / eps (u = 2.2e-16); with eps = 1e-7 it is ~1e-8, so an r
+# of 1e-9 is pure noise and only its order of magnitude and verdict band mean something. A result is accepted
+# when it has the reference's verdict (fine < 1e-7 <= look again <= 1e-3 < bug) and lies within the noise band
+# of the reference value (both carry that noise), never "within 1% of the reference's rounding noise". Cases
+# are built so that bugs move r far outside that band, and a band that reaches a verdict threshold belongs to
+# a reference at least 10 times away from it (tests/test_checks_gradient_checking.py).
+
+_U = float(np.finfo(np.float64).eps)
+_NOISE_ULPS = reference_gradient_check.NOISE_ULPS
+_NAME_SLACK = 1e-6
+"""Extra relative slack when matching a *wrong* result to a known mistake (naming, never accepting)."""
 
 
 def _rel(diff: float, denominator: float) -> float:
@@ -36,9 +53,14 @@ def _rel(diff: float, denominator: float) -> float:
 
 
 def _number(case: Case, output, what: str) -> float:
-    """The output as a float, with teaching messages for None, arrays of several numbers and NaN."""
+    """The output as a float, with teaching messages for None, booleans, arrays of several numbers and NaN."""
     if output is None:
         raise CheckFailed(f"{what} is None [case: {case.label}]: did you forget a `return`?")
+    if isinstance(output, bool):
+        raise CheckFailed(
+            f"{what} is {output} [case: {case.label}]: return the relative error itself (a number such as 3e-10), "
+            "not the comparison with a threshold; the reader compares it with the bands 1e-7 / 1e-3"
+        )
     array = np.asarray(output) if not isinstance(output, (dict, str)) else np.asarray(None)
     if array.size != 1 or not np.issubdtype(array.dtype, np.number):
         raise CheckFailed(
@@ -51,19 +73,76 @@ def _number(case: Case, output, what: str) -> float:
     return value
 
 
-def _close(got: float, expected: float, rtol: float, atol: float) -> bool:
-    return abs(got - expected) <= atol + rtol * abs(expected)
+@dataclasses.dataclass(frozen=True)
+class Expected:
+    """The reference relative error of a case and the rounding that a correct result may differ by.
+
+    ``noise``: norm of the rounding noise of the numerical gradient; ``denominator``: ||g|| + ||g_approx||;
+    ``g_norm``/``approx_norm``: the two norms, quoted in messages.
+    """
+
+    value: float
+    noise: float
+    g_norm: float
+    approx_norm: float
+
+    @property
+    def band(self) -> float:
+        """How far a correct result may be from ``value``: r moves by at most noise (1 + r) / (D - noise)
+        when g_approx moves by ``noise``; the reference and the student's result both do (factor 2)."""
+        return band(self.value, self.noise, self.g_norm + self.approx_norm)
+
+    def accepts(self, got: float) -> bool:
+        """Same verdict band as the reference, and within its rounding band (its order of magnitude)."""
+        return abs(got - self.value) <= self.band and _verdict(got) == _verdict(self.value)
 
 
-def _first_mistake(got: float, mistakes, rtol: float, atol: float):
-    """The message of the known mistake whose value is closest to ``got`` (within tolerance), or ``None``."""
-    best, best_distance = None, math.inf
+def band(value: float, noise: float, denominator: float) -> float:
+    """Rounding band of a relative error ``value`` whose g_approx carries ``noise`` (see :class:`Expected`)."""
+    return 2 * noise * (1 + abs(value)) / max(denominator - noise, noise, 1e-300) + 16 * _U * abs(value)
+
+
+def _entry_noise(j_scale, theta, approx, epsilon: float) -> np.ndarray:
+    """Rounding noise of each centred difference: the cost's last bits and the rounding of theta +- eps."""
+    return _NOISE_ULPS * _U * (np.abs(j_scale) + np.abs(theta) * np.abs(approx)) / epsilon
+
+
+def _verdict(value: float) -> str:
+    return reference_gradient_check.verdict(value) if value >= 0 else "negative"
+
+
+def _name_mistake(got: float, mistakes, expected: Expected):
+    """The message of the known mistake(s) whose value ``got`` matches within rounding, or ``None``.
+
+    When several different mistakes give the same value on this case, all of them are named.
+    """
+    denominator = expected.g_norm + expected.approx_norm
+    found = []
     for value, message in mistakes:
-        if value is not None and math.isfinite(value) and _close(got, value, rtol, atol):
-            distance = abs(got - value) / max(abs(value), atol)
-            if distance < best_distance:
-                best, best_distance = message, distance
-    return best
+        if value is None or not math.isfinite(value):
+            continue
+        distance = abs(got - value)
+        if distance <= band(value, expected.noise, denominator) + _NAME_SLACK * abs(value) and message not in (
+                m for _, m in found):
+            found.append((distance, message))
+    if not found:
+        return None
+    found.sort(key=lambda pair: pair[0])
+    if len(found) == 1:
+        return found[0][1]
+    return (f"your result matches {len(found)} known mistakes that give the same value on this case; look for "
+            "each of them: " + " OR ".join(f"({i}) {message}" for i, (_, message) in enumerate(found, start=1)))
+
+
+def _wrong_values(name: str, got: float, expected: Expected, case: Case, recipe: str, detail: str = "") -> CheckFailed:
+    """The generic message: what was returned, what this case expects (with its verdict and rounding band)."""
+    return CheckFailed(
+        f"{name} returned {got:.3g} (verdict '{_verdict(got)}'), expected the relative error {expected.value:.3g} "
+        f"(verdict '{_verdict(expected.value)}'; a correct result has that verdict and lies within "
+        f"+-{expected.band:.1g} of it, as rounding allows) [case: {case.label}]. "
+        f"For this case ||g|| = {expected.g_norm:.6g} and ||g_approx|| = {expected.approx_norm:.6g}{detail}: "
+        f"print your two norms and compare. {recipe}"
+    )
 
 
 # ============================================================================ 1-D check
@@ -101,9 +180,6 @@ def _inverse(x):
     return 1 / x
 
 
-_ONE_D_TOLERANCE = {"precise": (1e-5, 1e-13), "round-off": (1e-2, 1e-13)}
-
-
 def _gradient_check_1d_cases():
     return [
         Case("f(x) = x^3, df = 3x^2 (right), x = 1.3, epsilon = 1e-3",
@@ -130,27 +206,42 @@ def _gradient_check_1d_hidden_cases():
     ]
 
 
-def _one_d_values(case: Case):
-    """The right answer and every recognized wrong one, computed from the case's f, df, x, epsilon."""
+def one_d_expected(case: Case) -> Expected:
+    """The reference relative error of a ``gradient_check_1d`` case and its rounding noise."""
     f, df, x = case.args["f"], case.args["df"], case.args["x"]
     e = case.args.get("epsilon", 1e-7)
     g = float(df(x))
-    approx = (float(f(x + e)) - float(f(x - e))) / (2 * e)
-    one_sided = (float(f(x + e)) - float(f(x))) / e
-    no_two = (float(f(x + e)) - float(f(x - e))) / e
-    times_eps = (float(f(x + e)) - float(f(x - e))) / 2 * e  # `/ 2 * e` multiplies by e
+    f_plus, f_minus = float(f(x + e)), float(f(x - e))
+    approx = (f_plus - f_minus) / (2 * e)
+    noise = float(_entry_noise(max(abs(f_plus), abs(f_minus)), x, approx, e))
+    return Expected(_rel(abs(g - approx), abs(g) + abs(approx)), noise, abs(g), abs(approx))
+
+
+def _one_d_mistakes(case: Case):
+    """``(value, message)`` of every recognized wrong answer, computed from the case's f, df, x, epsilon."""
+    f, df, x = case.args["f"], case.args["df"], case.args["x"]
+    e = case.args.get("epsilon", 1e-7)
+    g = float(df(x))
+    f_plus, f_minus = float(f(x + e)), float(f(x - e))
+    approx = (f_plus - f_minus) / (2 * e)
+
+    def rel_to(other):
+        return _rel(abs(g - other), abs(g) + abs(other))
+
     diff = abs(g - approx)
-    right = _rel(diff, abs(g) + abs(approx))
     mistakes = [
-        (_rel(abs(g - one_sided), abs(g) + abs(one_sided)),
+        (rel_to((f_plus - float(f(x))) / e),
          "it matches the one-sided difference (f(x + eps) - f(x)) / eps: use the two-sided (centred) difference "
          "(f(x + eps) - f(x - eps)) / (2 eps), whose error is O(eps^2) instead of O(eps)"),
-        (_rel(abs(g - no_two), abs(g) + abs(no_two)),
+        (rel_to((f_plus - f_minus) / e),
          "the factor 2 is missing in the denominator: the two points x - eps and x + eps are 2 eps apart, "
          "so g_approx = (f(x + eps) - f(x - eps)) / (2 eps)"),
-        (_rel(abs(g - times_eps), abs(g) + abs(times_eps)),
+        (rel_to((f_plus - f_minus) / 2 * e),
          "g_approx is multiplied by epsilon instead of divided by 2 epsilon: in Python `/ 2 * epsilon` means "
          "(... / 2) * epsilon; write `/ (2 * epsilon)`"),
+        (rel_to(f_plus - f_minus / (2 * e)),
+         "only f(x - eps) is divided by 2 eps: `f(x + eps) - f(x - eps) / (2 * eps)` divides before it "
+         "subtracts; put the difference in parentheses: (f(x + eps) - f(x - eps)) / (2 * eps)"),
         (diff,
          "this is the absolute error |g - g_approx|; return the relative error "
          "|g - g_approx| / (|g| + |g_approx|), which does not depend on the scale of f"),
@@ -166,30 +257,32 @@ def _one_d_values(case: Case):
          "the denominator must be |g| + |g_approx| (norms added), not |g + g_approx|"),
         (_rel(diff, g + approx),
          "the denominator must be |g| + |g_approx|: take the norms before adding"),
+        (_rel(diff**2, g**2 + approx**2),
+         "the norms are squared: np.linalg.norm(v) is already sqrt(sum(v**2)); without the square roots (or with "
+         "`** 2`) you return |g - g_approx|^2 / (|g|^2 + |g_approx|^2)"),
     ]
     if e != 1e-7:
-        fixed = (float(f(x + 1e-7)) - float(f(x - 1e-7))) / 2e-7
         mistakes.append((
-            _rel(abs(g - fixed), abs(g) + abs(fixed)),
+            rel_to((float(f(x + 1e-7)) - float(f(x - 1e-7))) / 2e-7),
             f"the result matches epsilon = 1e-7, but this case passes epsilon = {e:g}: use the epsilon argument, "
             "not a fixed value",
         ))
-    return right, mistakes, ("precise" if e >= 1e-5 else "round-off")
+    return mistakes
 
 
 def _judge_gradient_check_1d(case: Case, output) -> None:
     got = _number(case, output, "gradient_check_1d's result")
-    right, mistakes, regime = _one_d_values(case)
-    rtol, atol = _ONE_D_TOLERANCE[regime]
-    if _close(got, right, rtol, atol):
+    expected = one_d_expected(case)
+    if expected.accepts(got):
         return
-    message = _first_mistake(got, mistakes, rtol, atol)
+    message = _name_mistake(got, _one_d_mistakes(case), expected)
     if message:
         raise CheckFailed(f"gradient_check_1d is wrong [case: {case.label}]: {message}")
-    raise CheckFailed(
-        f"gradient_check_1d returned {got:.6g}, expected the relative error {right:.6g} [case: {case.label}]: "
-        "compute g = df(x), g_approx = (f(x + eps) - f(x - eps)) / (2 eps) and "
-        "|g - g_approx| / (|g| + |g_approx|)"
+    raise _wrong_values(
+        "gradient_check_1d", got, expected, case,
+        "Compute g = df(x), g_approx = (f(x + eps) - f(x - eps)) / (2 eps) with this case's epsilon, and return "
+        "|g - g_approx| / (|g| + |g_approx|).",
+        " (here g and g_approx are single numbers)",
     )
 
 
@@ -265,14 +358,16 @@ def _add_one_to_first(array):
 
 
 def _gradient_check_nd_cases():
+    # The large-epsilon case comes first: there the truncation error is far above rounding, so every known
+    # mistake (even "eps instead of 2 eps" against "no .copy()", both 1/3 at eps = 1e-7) has a value of its own.
     return [
+        _nd_case("[3, 4, 1] tanh network, correct grads, epsilon = 1e-2 (a theta that is not restored after "
+                 "each perturbation drifts away here)", 4, [3, 4, 1], ["tanh", "sigmoid"], 5, epsilon=1e-2),
         _nd_case("[3, 4, 1] tanh network, correct grads, default epsilon", 1, [3, 4, 1], ["tanh", "sigmoid"], 6),
         _nd_case("[2, 5, 3, 2] relu network with a softmax output, correct grads, epsilon = 1e-7",
                  2, [2, 5, 3, 2], ["relu", "relu", "softmax"], 7, epsilon=1e-7),
         _nd_case("[3, 4, 1] tanh network, grads with a bug (dW1[0, 0] off by 1), epsilon = 1e-7",
                  3, [3, 4, 1], ["tanh", "sigmoid"], 6, corrupt=("dW1", _add_one_to_first), epsilon=1e-7),
-        _nd_case("[3, 4, 1] tanh network, correct grads, epsilon = 1e-2 (a theta that is not restored after "
-                 "each perturbation drifts away here)", 4, [3, 4, 1], ["tanh", "sigmoid"], 5, epsilon=1e-2),
     ]
 
 
@@ -303,44 +398,57 @@ def _unflatten(theta: np.ndarray, parameters: dict, keys) -> dict:
     return out
 
 
-def _textbook_numeric(cost_fn, parameters: dict, keys, epsilon: float, variant: str = "centred") -> np.ndarray:
-    """The numerical gradient vector in the order ``keys``, computed the plain way (or a known wrong way).
+def _scan(cost_fn, parameters: dict, keys, epsilon: float, variant: str = "centred"):
+    """``(J_plus, J_minus)`` per entry of theta (order ``keys``), computed the plain way or a known wrong way.
 
-    ``centred``: copies of theta perturbed by +-eps. ``one_sided``: (J(theta + eps e_i) - J(theta)) / eps.
-    ``drift``: theta perturbed in place by +eps, then -2 eps, never restored. ``half``: theta_plus and
-    theta_minus are the same array as theta (no copy), evaluated one after the other.
+    ``centred``: copies of theta perturbed by +-eps. ``one_sided``: J_minus is J(theta). ``drift``: theta
+    perturbed in place by +eps, then -2 eps, never restored. ``half``: theta_plus and theta_minus are the same
+    array as theta (no copy): +eps then -eps, so J_minus is evaluated at theta.
     """
     theta = _flat(parameters, keys)
     J = lambda vector: float(cost_fn(_unflatten(vector, parameters, keys)))  # noqa: E731
-    approx = np.empty_like(theta)
+    j_plus, j_minus = np.empty_like(theta), np.empty_like(theta)
     j0 = J(theta) if variant == "one_sided" else None
     for i in range(theta.size):
         if variant in ("centred", "one_sided"):
             plus = theta.copy()
             plus[i] += epsilon
+            j_plus[i] = J(plus)
             if variant == "one_sided":
-                approx[i] = (J(plus) - j0) / epsilon
+                j_minus[i] = j0
                 continue
             minus = theta.copy()
             minus[i] -= epsilon
-            approx[i] = (J(plus) - J(minus)) / (2 * epsilon)
-        elif variant == "drift":
+            j_minus[i] = J(minus)
+        elif variant in ("drift", "half"):
             theta[i] += epsilon
-            j_plus = J(theta)
-            theta[i] -= 2 * epsilon
-            approx[i] = (j_plus - J(theta)) / (2 * epsilon)
-        elif variant == "half":
-            theta[i] += epsilon
-            j_plus = J(theta)
-            theta[i] -= epsilon
-            approx[i] = (j_plus - J(theta)) / (2 * epsilon)
+            j_plus[i] = J(theta)
+            theta[i] -= 2 * epsilon if variant == "drift" else epsilon
+            j_minus[i] = J(theta)
         else:
             raise ValueError(f"variant must be centred, one_sided, drift or half, got {variant!r}")
-    return approx
+    return j_plus, j_minus
 
 
 def _rel_vectors(g: np.ndarray, approx: np.ndarray) -> float:
     return _rel(np.linalg.norm(g - approx), np.linalg.norm(g) + np.linalg.norm(approx))
+
+
+def _analytic(case: Case, keys) -> np.ndarray:
+    return _flat({k: case.args["grads"]["d" + k] for k in keys}, keys)
+
+
+def nd_expected(case: Case) -> Expected:
+    """The reference relative error of a ``gradient_check_nd`` case and its rounding noise."""
+    cost_fn, parameters = case.args["cost_fn"], case.args["parameters"]
+    epsilon = case.args.get("epsilon", 1e-7)
+    keys = list(parameters)
+    j_plus, j_minus = _scan(cost_fn, parameters, keys, epsilon)
+    approx = (j_plus - j_minus) / (2 * epsilon)
+    g = _analytic(case, keys)
+    noise = _entry_noise(np.maximum(np.abs(j_plus), np.abs(j_minus)), _flat(parameters, keys), approx, epsilon)
+    return Expected(_rel_vectors(g, approx), float(np.linalg.norm(noise)), float(np.linalg.norm(g)),
+                    float(np.linalg.norm(approx)))
 
 
 def _key_orders(parameters: dict, grads: dict) -> list:
@@ -367,17 +475,43 @@ _ND_ORDER_MESSAGE = (
 
 
 def _nd_mistakes(case: Case):
+    """``(value, message)`` of every recognized wrong answer (a generator: computed only on a failure)."""
     cost_fn, parameters, grads = case.args["cost_fn"], case.args["parameters"], case.args["grads"]
     epsilon = case.args.get("epsilon", 1e-7)
     keys = list(parameters)
-    g = _flat({k: grads["d" + k] for k in keys}, keys)
+    g = _analytic(case, keys)
+    j_plus, j_minus = _scan(cost_fn, parameters, keys, epsilon)
+    numeric = (j_plus - j_minus) / (2 * epsilon)
     yield (
-        _rel_vectors(g, _textbook_numeric(cost_fn, parameters, keys, epsilon, "one_sided")),
+        _rel_vectors(g, numeric * 2),
+        "the factor 2 is missing in the denominator: theta - eps and theta + eps are 2 eps apart, so "
+        "dtheta_approx[i] = (J(theta_plus) - J(theta_minus)) / (2 * epsilon); yours is twice the slope",
+    )
+    yield (
+        _rel_vectors(g, (j_plus - j_minus) / 2 * epsilon),
+        "dtheta_approx is multiplied by epsilon instead of divided by 2 epsilon: in Python `/ 2 * epsilon` means "
+        "(... / 2) * epsilon; write `/ (2 * epsilon)`",
+    )
+    yield (
+        _rel_vectors(g, j_plus - j_minus / (2 * epsilon)),
+        "only J(theta_minus) is divided by 2 eps: `J_plus - J_minus / (2 * epsilon)` divides before it "
+        "subtracts; put the difference in parentheses: (J_plus - J_minus) / (2 * epsilon)",
+    )
+    one_plus, one_minus = _scan(cost_fn, parameters, keys, epsilon, "one_sided")
+    yield (
+        _rel_vectors(g, (one_plus - one_minus) / epsilon),
         "it matches the one-sided difference (J(theta + eps e_i) - J(theta)) / eps: use the two-sided difference "
         "(J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps)",
     )
+    if epsilon != 1e-7:
+        fixed_plus, fixed_minus = _scan(cost_fn, parameters, keys, 1e-7)
+        yield (
+            _rel_vectors(g, (fixed_plus - fixed_minus) / 2e-7),
+            f"the result matches epsilon = 1e-7, but this case passes epsilon = {epsilon:g}: use the epsilon "
+            "argument, not a fixed value",
+        )
     for order in _key_orders(parameters, grads):
-        order_g = _flat({k: grads["d" + k] for k in order}, order)
+        order_g = _analytic(case, order)
         for variant, message in (
             ("drift", "theta drifts: after perturbing theta[i] in place (+eps, then -2 eps) you never put it back, "
                       "so the cost of every later entry is evaluated at the wrong point. Perturb a copy "
@@ -385,45 +519,69 @@ def _nd_mistakes(case: Case):
             ("half", "theta_plus and theta_minus are the same array as theta (no .copy()): theta[i] += eps then "
                      "theta[i] -= eps undoes the first change, so J(theta_minus) is evaluated at theta itself"),
         ):
-            yield _rel_vectors(order_g, _textbook_numeric(cost_fn, parameters, order, epsilon, variant)), message
-    numeric = _textbook_numeric(cost_fn, parameters, keys, epsilon)
+            plus, minus = _scan(cost_fn, parameters, order, epsilon, variant)
+            yield _rel_vectors(order_g, (plus - minus) / (2 * epsilon)), message
+    diff = float(np.linalg.norm(g - numeric))
     yield (
-        float(np.linalg.norm(g - numeric)),
+        diff,
         "this is the absolute error ||g - g_approx||; return the relative error "
         "||g - g_approx|| / (||g|| + ||g_approx||)",
     )
     yield (
-        _rel(np.linalg.norm(g - numeric), np.linalg.norm(g)),
+        _rel(diff, np.linalg.norm(g)),
         "you divide by ||g|| only; the denominator is ||g|| + ||g_approx|| (the sum of both norms)",
+    )
+    yield (
+        _rel(diff, np.linalg.norm(numeric)),
+        "you divide by ||g_approx|| only; the denominator is ||g|| + ||g_approx|| (the sum of both norms)",
+    )
+    yield (
+        _rel(diff**2, np.linalg.norm(g) ** 2 + np.linalg.norm(numeric) ** 2),
+        "the norms are squared: np.linalg.norm(v) is already sqrt(sum(v**2)); without the square roots (or with "
+        "`** 2`) you return ||g - g_approx||^2 / (||g||^2 + ||g_approx||^2)",
     )
     numeric_by_key = _unflatten(numeric, parameters, keys)
     for numeric_order in _key_orders(parameters, grads):
         for analytic_order in _key_orders(parameters, grads):
             if numeric_order != analytic_order:
                 yield (
-                    _rel_vectors(_flat({k: grads["d" + k] for k in analytic_order}, analytic_order),
-                                 _flat(numeric_by_key, numeric_order)),
+                    _rel_vectors(_analytic(case, analytic_order), _flat(numeric_by_key, numeric_order)),
                     _ND_ORDER_MESSAGE,
                 )
 
 
-def _judge_gradient_check_nd(case: Case, output) -> None:
-    got = _number(case, output, "gradient_check_nd's result")
-    cost_fn, parameters, grads = case.args["cost_fn"], case.args["parameters"], case.args["grads"]
+def _nd_detail(case: Case) -> str:
+    """Where this case's gradients differ most (entry name, analytic vs numerical), for the generic message."""
+    cost_fn, parameters = case.args["cost_fn"], case.args["parameters"]
     epsilon = case.args.get("epsilon", 1e-7)
     keys = list(parameters)
-    right = _rel_vectors(_flat({k: grads["d" + k] for k in keys}, keys),
-                         _textbook_numeric(cost_fn, parameters, keys, epsilon))
-    # With epsilon ~ 1e-7 the result of a correct check is mostly rounding noise: accept 1% either way.
-    rtol, atol = (1e-5, 1e-13) if epsilon >= 1e-5 else (1e-2, 1e-12)
-    if _close(got, right, rtol, atol):
+    j_plus, j_minus = _scan(cost_fn, parameters, keys, epsilon)
+    numeric, g = (j_plus - j_minus) / (2 * epsilon), _analytic(case, keys)
+    worst = int(np.argmax(np.abs(g - numeric)))
+    offset = 0
+    for key in keys:
+        size = int(np.size(parameters[key]))
+        if worst < offset + size:
+            index = np.unravel_index(worst - offset, np.shape(parameters[key]))
+            entry = f"d{key}[{', '.join(str(int(i)) for i in index)}]"
+            break
+        offset += size
+    return (f" (theta in the order of parameters: {', '.join(keys)}; the entries differ most at {entry}: "
+            f"analytic {g[worst]:.6g}, numerical {numeric[worst]:.6g})")
+
+
+def _judge_gradient_check_nd(case: Case, output) -> None:
+    got = _number(case, output, "gradient_check_nd's result")
+    expected = nd_expected(case)
+    if expected.accepts(got):
         return
-    if abs(got - 1.0) < 1e-9 and right < 0.5:
+    if abs(got - 1.0) < 1e-6 and expected.value < 0.5:
         raise CheckFailed(
             f"gradient_check_nd is wrong [case: {case.label}]: a relative error of (almost) exactly 1 means your "
-            "numerical gradient is all zeros, or nearly. Two usual causes: J(theta_plus) == J(theta_minus) because "
+            "numerical gradient is all zeros, or nearly. Usual causes: J(theta_plus) == J(theta_minus) because "
             "theta_plus and theta_minus are the same array as theta (no .copy()), both evaluated after the two "
-            "changes cancelled out; or the division `/ 2 * epsilon`, which means (... / 2) * epsilon and multiplies "
+            "changes cancelled out; cost_fn is given the original parameters instead of the perturbed theta "
+            "(rebuilt as a dict); or the division `/ 2 * epsilon`, which means (... / 2) * epsilon and multiplies "
             "by epsilon: write `/ (2 * epsilon)`"
         )
     if got < 0:
@@ -431,13 +589,15 @@ def _judge_gradient_check_nd(case: Case, output) -> None:
             f"gradient_check_nd returned {got:.3g} [case: {case.label}]: a relative error is never negative; "
             "use norms: ||g - g_approx|| / (||g|| + ||g_approx||)"
         )
-    message = _first_mistake(got, _nd_mistakes(case), rtol, atol)
+    message = _name_mistake(got, _nd_mistakes(case), expected)
     if message:
         raise CheckFailed(f"gradient_check_nd is wrong [case: {case.label}]: {message}")
-    raise CheckFailed(
-        f"gradient_check_nd returned {got:.6g}, expected the relative error {right:.6g} [case: {case.label}]: "
-        "flatten every parameter into theta, compute the two-sided difference of cost_fn for every entry, "
-        "flatten grads ('d' + name) in the same order and return ||g - g_approx|| / (||g|| + ||g_approx||)"
+    raise _wrong_values(
+        "gradient_check_nd", got, expected, case,
+        "Flatten every parameter into theta, compute the two-sided difference of cost_fn for every entry with "
+        "this case's epsilon, flatten grads ('d' + name) in the same order and return "
+        "||g - g_approx|| / (||g|| + ||g_approx||).",
+        _nd_detail(case),
     )
 
 
@@ -512,6 +672,10 @@ def _planted_bug_hints(case: Case, output: dict, grads: dict, forward) -> list:
         if m > 1 and name != "db1":  # db1's m times is the planted bug, named above
             candidates.setdefault(name, []).append(
                 (m * expected, f"{name} is m = {m} times too large: it is missing the 1/m"))
+    if all(np.allclose(np.asarray(output[name], dtype=np.float64), -expected, rtol=1e-6, atol=1e-10)
+           for name, expected in grads.items()):
+        return ["every gradient has the wrong sign: dZ3 = A3 - Y (the derivative of the cost with respect to "
+                "Z3), not Y - A3; the sign then flows into every other gradient"]
     for name, wrongs in candidates.items():
         got = np.asarray(output[name], dtype=np.float64)
         for wrong, message in wrongs:
@@ -519,6 +683,18 @@ def _planted_bug_hints(case: Case, output: dict, grads: dict, forward) -> list:
                 hints.append(message)
                 break
     return hints
+
+
+def _shape_hint(name: str, got: tuple, expected: tuple, m: int) -> str:
+    """Why a gradient has the wrong shape, when we can tell."""
+    if got == expected[::-1]:
+        return " (it looks transposed)"
+    if name.startswith("db") and got == expected[:1]:
+        return ": np.sum drops the summed axis; keep it with np.sum(dZ, axis=1, keepdims=True)"
+    if name.startswith("db") and got in ((1, m), (m,)):
+        return (": it sums over the units (axis=0); db sums over the examples: "
+                "db = (1/m) np.sum(dZ, axis=1, keepdims=True)")
+    return ""
 
 
 def _judge_fixed_backward(case: Case, output) -> None:
@@ -531,7 +707,7 @@ def _judge_fixed_backward(case: Case, output) -> None:
                               f"got {type(got).__name__} [case: {case.label}]")
         got = np.asarray(got)
         if got.shape != expected.shape:
-            hint = " (it looks transposed)" if got.shape == expected.shape[::-1] else ""
+            hint = _shape_hint(name, got.shape, expected.shape, case.args["X"].shape[1])
             raise CheckFailed(f"grads['{name}'] has shape {got.shape}, expected {expected.shape}{hint} "
                               f"[case: {case.label}]")
         if np.isnan(got.astype(np.float64)).any():
@@ -541,7 +717,10 @@ def _judge_fixed_backward(case: Case, output) -> None:
         report = reference_gradient_check.gradient_check(cost_fn, case.args["parameters"], output)
     wrong = [check for check in report.parameters.values() if check.verdict != "fine"]
     if wrong:
-        found = ", ".join(f"{check.name} relative error {check.relative_error:.1e} ({check.verdict})" for check in wrong)
+        found = ", ".join(
+            f"{check.name} relative error {check.relative_error:.1e} ({check.verdict}; worst entry "
+            f"{check.name}{list(check.worst[0].index)}: yours {check.worst[0].analytic:.6g}, numerical "
+            f"{check.worst[0].numeric:.6g})" for check in wrong)
         hints = _planted_bug_hints(case, output, grads, forward)
         raise CheckFailed(
             f"fixed_backward: the gradient check against the cost finds {found} [case: {case.label}]"
@@ -551,10 +730,14 @@ def _judge_fixed_backward(case: Case, output) -> None:
         )
     for name, expected in grads.items():
         got = np.asarray(output[name], dtype=np.float64)
+        # Both are analytic gradients: they differ only by rounding (~1e-15 relative); a bug is far above 1e-5.
         if not np.allclose(got, expected, rtol=1e-5, atol=1e-9):
+            worst = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
             raise CheckFailed(
                 f"grads['{name}'] differs from the reference backward pass by up to "
-                f"{float(np.max(np.abs(got - expected))):.3g} [case: {case.label}]"
+                f"{float(np.max(np.abs(got - expected))):.3g} at {name}{list(map(int, worst))} (yours "
+                f"{got[worst]:.6g}, expected {expected[worst]:.6g}) [case: {case.label}]: a difference too small "
+                "for the gradient check to call it a bug; look at that entry's formula"
             )
 
 

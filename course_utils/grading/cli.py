@@ -61,8 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from course_utils.grading.numeric_env import use_numeric_defaults
+
+    use_numeric_defaults()  # before numpy loads: the kernels and the re-check children get the same values
     from course_utils.grading import pipeline
 
     root = args.course.resolve()

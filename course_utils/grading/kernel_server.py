@@ -30,6 +30,8 @@ import sys
 import tempfile
 import time
 
+from course_utils.grading.numeric_env import numeric_environment
+
 WARM_MODULES = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.core.interactiveshell",
     "numpy", "matplotlib.pyplot", "tqdm.auto", "ipywidgets",
@@ -216,8 +218,12 @@ class KernelServer:
     def __init__(self):
         self.folder = tempfile.mkdtemp(prefix="course-grade-kernels-")
         self.path = os.path.join(self.folder, "server.sock")
+        # Its numpy loads BLAS once, for every kernel it forks: with the numeric environment of the grading
+        # process, which the re-check children and the judge share (see numeric_env).
+        self.numeric = numeric_environment()
         self.proc = subprocess.Popen([sys.executable, "-I", "-m", "course_utils.grading.kernel_server", self.path],
-                                     stdin=subprocess.PIPE, start_new_session=True)
+                                     stdin=subprocess.PIPE, start_new_session=True,
+                                     env={**os.environ, **self.numeric})
 
     def ready(self, timeout_s: float = 120.0) -> bool:
         """Wait until the server listens (it imports for ~1-2 s first); ``False`` if it died or is late."""
@@ -243,7 +249,7 @@ _SERVER: KernelServer | None = None
 def start() -> None:
     """Start this process's kernel server now, so that it warms up while the process does other work."""
     global _SERVER
-    if _SERVER is None or _SERVER.proc.poll() is not None:
+    if _SERVER is None or _SERVER.proc.poll() is not None or _SERVER.numeric != numeric_environment():
         if _SERVER is not None:
             _SERVER.close()
         _SERVER = KernelServer()

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from course_utils.grading.integrity import nbgrader_meta
+from course_utils.grading.numeric_env import numeric_environment
 from course_utils.grading.sandbox import launcher_cmd
 
 DEFAULT_TIMEOUT_S = 60
@@ -162,10 +163,10 @@ def _kill_group(proc) -> None:
 
 
 def _child_env(home: str) -> dict:
+    """A short allow-list, plus the numeric environment of this process (the judge's and the kernels')."""
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": home, "MPLBACKEND": "Agg",
-        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-        "NBGRADER_EXECUTION": "autograde", "PYTHONDONTWRITEBYTECODE": "1",
+        "NBGRADER_EXECUTION": "autograde", "PYTHONDONTWRITEBYTECODE": "1", **numeric_environment(),
     }
 
 
@@ -176,6 +177,7 @@ class _ForkServer:
 
     def __init__(self):
         self.home = tempfile.mkdtemp(prefix="course-grade-recheck-server-")
+        self.numeric = numeric_environment()  # its numpy loads BLAS once, with these: see usable()
         self.proc = subprocess.Popen(
             [sys.executable, "-I", "-m", "course_utils.grading._recheck_child", "--serve"],
             cwd=self.home, env=_child_env(self.home), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -185,6 +187,10 @@ class _ForkServer:
 
     def alive(self) -> bool:
         return self.proc.poll() is None
+
+    def usable(self) -> bool:
+        """Alive, and started with this process's numeric environment (else its children would round otherwise)."""
+        return self.alive() and self.numeric == numeric_environment()
 
     def _read(self, deadline):
         """The next JSON line from the server, or ``None`` at ``deadline`` (unbuffered: select-safe)."""
@@ -248,7 +254,9 @@ def start_server() -> None:
     """Start this process's re-check server now (it imports numpy and the checks while we do other work)."""
     global _SERVER
     with _SERVER_LOCK:
-        if _SERVER is None or not _SERVER.alive():
+        if _SERVER is None or not _SERVER.usable():
+            if _SERVER is not None:
+                _SERVER.close()
             try:
                 _SERVER = _ForkServer()
                 atexit.register(_SERVER.close)
@@ -262,7 +270,7 @@ def _run_forked(request: dict, timeout_s: float):
     global _SERVER
     with _SERVER_LOCK:
         try:
-            if _SERVER is None or not _SERVER.alive():
+            if _SERVER is None or not _SERVER.usable():
                 if _SERVER is not None:
                     _SERVER.close()
                 _SERVER = _ForkServer()

@@ -177,8 +177,9 @@ def worker_main(conn, recheck: bool = True) -> None:
     """Loop of a worker process: receive a task, send back ``grade_student(task)``; ``None`` stops.
 
     One worker process grades many students: its imports and its re-check server stay warm."""
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from course_utils.grading.numeric_env import use_numeric_defaults
+
+    use_numeric_defaults()
     os.environ.setdefault("MPLBACKEND", "Agg")
     from course_utils.grading.pipeline import _cache_metadata_schema, _quiet_sqlalchemy
 
