@@ -342,6 +342,10 @@ def _collect_one(exercise: Exercise, student_fn: Callable, case: Case) -> dict:
         output, modified = _run_student(exercise, student_fn, case)
     except CheckFailed as failure:
         return {"error": str(failure)}
+    except NotImplementedError:
+        raise
+    except Exception as error:  # the student's code broke on this case: judged in case order, as in the notebook
+        return {"error": f"{exercise.name} raised {type(error).__name__}: {error} {describe(case)}"}
     return {"output": output, "modified": modified} if modified else {"output": output}
 
 
