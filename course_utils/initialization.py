@@ -2,9 +2,20 @@
 
 ``layer_dims = [n0, n1, ..., nL]`` (``n0 = n_x``). ``W{l}`` is ``(n[l], n[l-1])`` drawn from
 ``N(0, std^2)`` with ``std = init_std(method, n[l-1], n[l], scale)``; biases are zero.
-Methods: ``"zeros"`` (std 0, breaks nothing but learns nothing), ``"random"`` (``scale``),
-``"he"`` (``sqrt(2/n[l-1])``), ``"xavier"`` (``sqrt(1/n[l-1])``), ``"glorot"``
-(``sqrt(2/(n[l-1]+n[l]))``).
+Methods (std of ``W{l}``; the same scheme in PyTorch and Keras, which use the same ``fan_in = n[l-1]``):
+
+* ``"zeros"``: 0 (every unit of a layer stays identical: nothing is learned);
+* ``"random"``: ``scale``;
+* ``"he"``: ``sqrt(2/n[l-1])``, for ReLU (He et al. 2015); ``torch.nn.init.kaiming_normal_(W,
+  nonlinearity="relu")``, Keras ``"he_normal"``;
+* ``"lecun"``: ``sqrt(1/n[l-1])`` (LeCun et al. 1998); ``torch.nn.init.kaiming_normal_(W,
+  nonlinearity="linear")``, Keras ``"lecun_normal"``. The course videos call this scale "Xavier" for tanh,
+  so ``"xavier"`` is accepted as another name for it;
+* ``"glorot"``: ``sqrt(2/(n[l-1]+n[l]))``, the original Glorot (Xavier Glorot) and Bengio 2010 scheme;
+  ``torch.nn.init.xavier_normal_(W)``, Keras ``"glorot_normal"``.
+
+Keras draws from a normal truncated at two standard deviations (rescaled to the same std); the course and
+PyTorch use the plain normal.
 """
 
 from __future__ import annotations
@@ -17,7 +28,7 @@ from ._validation import check_choice, check_positive, check_positive_int, check
 
 __all__ = ["INIT_METHODS", "init_std", "initialize_parameters"]
 
-INIT_METHODS = ("zeros", "random", "he", "xavier", "glorot")
+INIT_METHODS = ("zeros", "random", "he", "lecun", "xavier", "glorot")
 
 
 def init_std(method: str, n_prev, n_curr, scale=0.01) -> float:
@@ -32,7 +43,7 @@ def init_std(method: str, n_prev, n_curr, scale=0.01) -> float:
         return scale
     if method == "he":
         return math.sqrt(2.0 / n_prev)
-    if method == "xavier":
+    if method in ("lecun", "xavier"):  # "xavier": the course videos' name for LeCun's scale
         return math.sqrt(1.0 / n_prev)
     return math.sqrt(2.0 / (n_prev + n_curr))
 

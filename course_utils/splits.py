@@ -119,7 +119,9 @@ def suggest_ratios(m, *, target_size: int = 10_000) -> tuple[float, float, float
     * small data (``m <= 5 * target_size = 50,000``): the classic ``(0.6, 0.2, 0.2)``;
     * big data: dev and test stay at about ``target_size`` (10,000) examples each,
       which is enough to compare models, and everything else is used for training,
-      e.g. ``m = 1,000,000 -> (0.98, 0.01, 0.01)``.
+      e.g. ``m = 1,000,000 -> (0.98, 0.01, 0.01)`` and ``m = 10,000,000 -> (0.998, 0.001, 0.001)``.
+      The notes' ``(0.99, 0.005, 0.005)`` for a million examples is the same rule with
+      ``target_size=5_000``: the target is a number of examples you choose, the ratios follow from it.
 
     The two regimes meet continuously at ``m = 50,000`` (where 20 % is exactly
     10,000 examples).

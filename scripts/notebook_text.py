@@ -13,7 +13,7 @@ import sys
 import jupytext
 import nbformat
 
-KEEP_CELL_METADATA = ("nbgrader", "tags")
+KEEP_CELL_METADATA = ("nbgrader", "tags", "figures", "quotes")
 
 
 def to_ipynb(src: str, dest: str) -> None:

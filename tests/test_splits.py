@@ -133,6 +133,7 @@ def test_bad_split_arguments():
         (50_000, (0.6, 0.2, 0.2)),
         (100_000, (0.8, 0.1, 0.1)),
         (1_000_000, (0.98, 0.01, 0.01)),
+        (10_000_000, (0.998, 0.001, 0.001)),
     ],
 )
 def test_suggest_ratios_known(m, expected):
@@ -146,6 +147,12 @@ def test_suggest_ratios_properties(m):
     assert dev == test and 0 < dev <= 0.2 and train >= 0.6 - 1e-12
     if m > 50_000:
         assert dev * m == pytest.approx(10_000)
+
+
+def test_the_notes_one_percent_split_is_the_same_rule_with_5000_examples():
+    """The notes' 99 / 0.5 / 0.5 for a million examples is the rule with target_size 5,000, not another rule."""
+    assert suggest_ratios(1_000_000, target_size=5_000) == pytest.approx((0.99, 0.005, 0.005), abs=1e-12)
+    assert suggest_ratios(10_000_000, target_size=25_000) == pytest.approx((0.995, 0.0025, 0.0025), abs=1e-12)
 
 
 def test_suggest_ratios_bad_input():

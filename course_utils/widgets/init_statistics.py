@@ -27,7 +27,10 @@ __all__ = ["InitializationExplorer", "initialization_explorer", "layer_statistic
 
 WIDTH = 100
 NUM_EXAMPLES = 256
-INIT_LABELS = {"zeros": "zeros", "random": "random × scale", "he": "He: √(2/n[l-1])", "xavier": "Xavier: √(1/n[l-1])"}
+INIT_LABELS = {"zeros": "zeros", "random": "random × scale", "he": "He: √(2/n[l-1])",
+               "lecun": "LeCun (videos: Xavier): √(1/n[l-1])"}
+KEPT = 2.0  # "kept": the last hidden layer's activation std is within this factor of the first one's
+VANISH = 1e2  # "vanishing" / "exploding": beyond this factor
 
 
 def layer_statistics(depth: int, activation: str, method: str, scale: float = 0.01, width: int = WIDTH,
@@ -171,6 +174,7 @@ class InitializationExplorer(Explorer):
     """See :func:`initialization_explorer`."""
 
     def __init__(self, depth=10, activation="relu", method="he", scale=0.01):
+        method = "lecun" if method == "xavier" else method  # the videos' name for the same scale
         controls = {
             "depth": widgets.IntSlider(value=depth, min=2, max=20, description="hidden layers", style=SLIDER_STYLE,
                                        continuous_update=True, layout=_common.slider_layout()),
@@ -190,7 +194,10 @@ class InitializationExplorer(Explorer):
             "Initialization explorer",
             f"One forward and backward pass through a deep network of {WIDTH}-unit layers on random input. "
             "Pick <i>random</i> and move <code>scale</code>: activations and gradients vanish or explode "
-            "layer after layer. He (ReLU) and Xavier (tanh) keep them near 1; zeros keep every unit identical.",
+            "layer after layer. He keeps ReLU activations within a factor 2 at any depth; with tanh, LeCun's "
+            "scale (the videos' \"Xavier\") still lets them shrink slowly, because tanh squashes. Zeros keep every "
+            "unit identical. The output layer's weight gradient is about 10 times larger than a hidden layer's "
+            "under every scheme (its dZ = A - Y is not damped by a weight row), so compare hidden layers.",
             controls,
             readouts,
             image_width=880,
@@ -218,21 +225,27 @@ class InitializationExplorer(Explorer):
             self._cache.put(key, png)
         self.show_png(png)
         set_readout(self.readouts["activations"], f"std A[1] → A[{depth}]", f"{act_std[0]:.3g} → {act_std[-1]:.3g}")
-        set_readout(self.readouts["gradients"], f"std dW[1] vs dW[{depth + 1}]", f"{grad_std[0]:.3g} vs {grad_std[-1]:.3g}")
+        set_readout(self.readouts["gradients"], f"std dW[1] vs dW[{depth}] (last hidden)",
+                    f"{grad_std[0]:.3g} vs {grad_std[-2]:.3g}")
         set_readout(self.readouts["verdict"], f"{method}, {activation}:", _verdict(act_std, grad_std))
 
 
 def _verdict(act_std: np.ndarray, grad_std: np.ndarray) -> str:
+    """Verdict on the activations' spread from the first to the last hidden layer (thresholds KEPT, VANISH)."""
     if not np.all(np.isfinite(act_std)) or not np.all(np.isfinite(grad_std)):
         return "overflow: the signal explodes"
     if np.all(act_std == 0):
         return "all activations 0: symmetry never broken"
     ratio = act_std[-1] / max(act_std[0], 1e-300)
-    if ratio < 1e-2:
+    if ratio < 1 / VANISH:
         return f"vanishing (last/first = {ratio:.1e})"
-    if ratio > 1e2:
+    if ratio > VANISH:
         return f"exploding (last/first = {ratio:.1e})"
-    return f"stable (last/first = {ratio:.2g})"
+    if ratio < 1 / KEPT:
+        return f"shrinking slowly (last/first = {ratio:.2g}): not kept"
+    if ratio > KEPT:
+        return f"growing slowly (last/first = {ratio:.2g}): not kept"
+    return f"kept within a factor {KEPT:g} (last/first = {ratio:.2g})"
 
 
 def initialization_explorer(depth: int = 10, activation: str = "relu", method: str = "he", *,
@@ -240,7 +253,7 @@ def initialization_explorer(depth: int = 10, activation: str = "relu", method: s
     """Explorer of activation and gradient sizes per layer for an initialization scheme, depth and activation.
 
     Sliders ``depth`` (hidden layers) and ``scale`` (for ``"random"``), menus ``activation`` (relu, tanh) and
-    ``init`` (zeros, random, he, xavier); shows activation histograms and the std of activations and weight
+    ``init`` (zeros, random, he, lecun; ``method="xavier"`` is the videos' name for lecun); shows activation histograms and the std of activations and weight
     gradients per layer. ``.controls``: ``depth, activation, init, scale``; ``.readouts``:
     ``activations, gradients, verdict``.
     """
