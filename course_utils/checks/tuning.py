@@ -26,6 +26,12 @@ For a correct sampler this fails with probability about ``2 exp(-2 * 2.5**2)``, 
 STATISTICAL_N = 1000
 """Cases with at least this many samples are judged on their distribution; smaller ones on count and bounds."""
 
+GRID_FACTOR = 0.25
+"""A sample whose KS distance to the right law is below ``GRID_FACTOR / sqrt(n)`` is too regular to be random.
+
+For ``n`` independent draws, ``sqrt(n) * KS`` follows Kolmogorov's law, which puts about ``3e-8`` below 0.25;
+an evenly spaced grid of ``n`` points (``np.logspace``) has ``KS`` about ``1 / n``, far below the threshold."""
+
 
 
 def _log10(x):
@@ -79,6 +85,11 @@ class _Law:
 def _samples(case: Case, output, what: str) -> np.ndarray:
     """The output as a float array of shape (n,); the framework's messages for None, lists, shapes and NaN."""
     n = case.args["n"]
+    if n > 1 and isinstance(output, (int, float)) or (isinstance(output, np.ndarray) and output.size == 1 < n):
+        raise CheckFailed(
+            f"{what} returned a single number, expected an array of n = {n} samples {describe(case)}: draw all of "
+            "them at once, e.g. rng.uniform(a, b, size=n)"
+        )
     ok = (
         isinstance(output, np.ndarray)
         and output.shape == (n,)
@@ -117,6 +128,12 @@ def _judge_samples(case: Case, x: np.ndarray, what: str, laws: list, in_range: n
     if n >= STATISTICAL_N and laws[0].usable():
         threshold = KS_FACTOR / math.sqrt(n)
         distances = [law.distance(x) if law.usable() else np.inf for law in laws]
+        if distances[0] * math.sqrt(n) < GRID_FACTOR and in_range.all():
+            raise CheckFailed(
+                f"{what} is wrong {describe(case)}: your {n} samples are spread far too evenly to be random (a grid "
+                "such as np.logspace or np.linspace, maybe shuffled). Random search draws every value at random "
+                "from the rng you are given: r = rng.uniform(a, b, size=n)"
+            )
         if distances[0] <= threshold and in_range.all():
             return
         distinct = np.unique(x)
@@ -191,9 +208,36 @@ def _lr_laws(low: float, high: float) -> list:
     return laws
 
 
+class _RngJudge:
+    """Judge a sampler case, then compare it with the previous case of the same (n, low, high) and another seed.
+
+    Two different generators must give different samples: equal outputs mean the function ignores ``rng``.
+    The cases list each such pair one after the other, so the previous output always comes from the same run.
+    """
+
+    def __init__(self, judge: Callable, what: str):
+        self.judge, self.what = judge, what
+        self.previous: dict = {}
+
+    def __call__(self, case: Case, output) -> None:
+        self.judge(case, output)
+        key = (case.args["n"], case.args["low"], case.args["high"])
+        seed = case.args["rng"].value
+        earlier = self.previous.get(key)
+        self.previous[key] = (seed, np.array(output, dtype=np.float64))
+        if earlier is not None and earlier[0] != seed and key[1] != key[2] and np.array_equal(earlier[1], output):
+            raise CheckFailed(
+                f"{self.what} is wrong {describe(case)}: it returned exactly the same {key[0]} samples for two "
+                f"different generators (rng = np.random.default_rng({earlier[0]}) and default_rng({seed})), so it "
+                "does not draw from the rng it is given: no fixed grid (np.logspace), no np.random.seed or "
+                "np.random.default_rng of your own inside the function; use rng.uniform(a, b, size=n)"
+            )
+
+
 def _lr_cases():
     return [
         Case("n=50000 in [1e-4, 1]", {"n": 50000, "low": 1e-4, "high": 1.0, "rng": Seed(1)}),
+        Case("n=50000 in [1e-4, 1] with another rng", {"n": 50000, "low": 1e-4, "high": 1.0, "rng": Seed(21)}),
         Case("n=50000 in [3e-6, 3e-2]", {"n": 50000, "low": 3e-6, "high": 3e-2, "rng": Seed(2)}),
         Case("n=1 in [1e-3, 1e-1]", {"n": 1, "low": 1e-3, "high": 1e-1, "rng": Seed(3)}),
     ]
@@ -296,6 +340,7 @@ def _beta_laws(low: float, high: float) -> list:
 def _beta_cases():
     return [
         Case("n=200000 in [0.9, 0.999]", {"n": 200000, "low": 0.9, "high": 0.999, "rng": Seed(11)}),
+        Case("n=200000 in [0.9, 0.999] with another rng", {"n": 200000, "low": 0.9, "high": 0.999, "rng": Seed(31)}),
         Case("n=200000 in [0.5, 0.99]", {"n": 200000, "low": 0.5, "high": 0.99, "rng": Seed(12)}),
         Case("n=1 in [0.9, 0.99]", {"n": 1, "low": 0.9, "high": 0.99, "rng": Seed(13)}),
     ]
@@ -338,14 +383,14 @@ EXERCISES = exercise_table(
         name="sample_learning_rates",
         visible_cases=_lr_cases,
         hidden_cases=_lr_hidden_cases,
-        judge=_judge_lr,
+        judge=_RngJudge(_judge_lr, "sample_learning_rates(...)"),
         forbidden=(reference_hyperparameters,),
     ),
     Exercise(
         name="sample_betas",
         visible_cases=_beta_cases,
         hidden_cases=_beta_hidden_cases,
-        judge=_judge_beta,
+        judge=_RngJudge(_judge_beta, "sample_betas(...)"),
         forbidden=(reference_hyperparameters,),
     ),
 )
