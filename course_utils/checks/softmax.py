@@ -1,4 +1,4 @@
-"""Checks for the week 3 softmax regression notebook: softmax, its cross-entropy cost and dZ = AL - Y."""
+"""Checks for the week 3 softmax regression notebook: softmax, its cross-entropy cost, dZ = AL - Y, the training loop."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import numpy as np
 from course_utils import activations as reference_activations
 from course_utils import costs as reference_costs
 from course_utils import mlp as reference_mlp
-from course_utils.checks.framework import Case, CheckFailed, describe, Exercise, exercise_table, expect_array, expect_number
+from course_utils import training as reference_training
+from course_utils.checks.framework import (
+    Case, CheckFailed, describe, Exercise, exercise_table, expect_array, expect_dict, expect_number, unpack,
+)
 from course_utils.gradient_check import gradient_check
 
 
@@ -354,6 +357,116 @@ def _judge_dz(case: Case, output) -> None:
         raise CheckFailed(f"gradient check of dZ failed {describe(case)}:\n{report}")
 
 
+# ------------------------------------------------------------------------------------- the training loop
+
+
+def _gradient_descent(X, Y, learning_rate: float, num_iterations: int, mistake: str = "") -> tuple:
+    """Softmax regression by batch gradient descent from zeros: (W1, b1, costs); ``mistake`` simulates one bug."""
+    C, m = Y.shape
+    W, b = np.zeros((C, X.shape[0])), np.zeros((C, 1))
+    costs = []
+    for _ in range(num_iterations):
+        A = _columns_softmax(W @ X + b)
+        dZ = A - Y
+        scale = 1.0 if mistake == "no 1/m" else 1.0 / m
+        dW, db = scale * dZ @ X.T, scale * dZ.sum(axis=1, keepdims=True)
+        if mistake == "ascent":
+            dW, db = -dW, -db
+        if mistake == "b frozen":
+            db = 0.0 * db
+        if mistake != "cost after":
+            costs.append(-np.sum(Y * np.log(A)) / m)
+        W, b = W - learning_rate * dW, b - learning_rate * db
+        if mistake == "cost after":
+            costs.append(-np.sum(Y * np.log(_columns_softmax(W @ X + b))) / m)
+    return W, b, np.array(costs)
+
+
+_TRAINING_MISTAKES = {
+    "no 1/m": "dW and db are sums over the examples, not averages: divide them by m, dW = (1/m) dZ X^T and "
+              "db = (1/m) np.sum(dZ, axis=1, keepdims=True)",
+    "ascent": "the cost goes up: that is gradient ascent. Subtract the gradients, W = W - learning_rate * dW",
+    "b frozen": "b never changes: update it too, b = b - learning_rate * db with db = (1/m) np.sum(dZ, axis=1, "
+                "keepdims=True) (np.sum(dZ) over the whole matrix is 0, because every column of dZ = A - Y sums "
+                "to 0)",
+    "cost after": "your costs are the costs after each update: record the cost of the parameters used in the "
+                  "forward pass, before updating them",
+}
+
+
+def _training_data(seed: int, n_x: int, n_classes: int, m: int, learning_rate: float, num_iterations: int) -> dict:
+    rng = np.random.default_rng(seed)
+    labels = np.arange(m) % n_classes  # every class present
+    centres = 2.0 * rng.normal(size=(n_x, n_classes))
+    X = centres[:, labels] + rng.normal(size=(n_x, m))
+    return {"X": X, "Y": _one_hot(labels, n_classes), "learning_rate": learning_rate, "num_iterations": num_iterations}
+
+
+def _training_cases():
+    return [
+        Case("3 classes, 4 features, 12 examples, 20 iterations", _training_data(71, 4, 3, 12, 0.5, 20)),
+        Case("2 classes, 2 features, 8 examples, 5 iterations", _training_data(72, 2, 2, 8, 1.0, 5)),
+        Case("a single iteration, 4 classes", _training_data(73, 3, 4, 10, 0.3, 1)),
+    ]
+
+
+def _training_hidden_cases():
+    return [
+        Case("5 classes, 8 features, 40 examples, 60 iterations", _training_data(74, 8, 5, 40, 0.8, 60)),
+        Case("10 classes, 6 features, 30 examples, 15 iterations, small learning rate",
+             _training_data(75, 6, 10, 30, 0.05, 15)),
+        Case("zero iterations: the parameters stay at zero", _training_data(76, 3, 3, 6, 0.5, 0)),
+    ]
+
+
+def _judge_training(case: Case, output) -> None:
+    X, Y = case.args["X"], case.args["Y"]
+    learning_rate, num_iterations = case.args["learning_rate"], case.args["num_iterations"]
+    (C, m), n_x = Y.shape, X.shape[0]
+    parameters, costs = unpack(case, output, 2, "train_softmax_regression")
+    parameters = expect_dict(case, parameters, ("W1", "b1"), "train_softmax_regression's parameters")
+    b1 = parameters["b1"]
+    if isinstance(b1, np.ndarray) and b1.shape == (C, m) and m != 1:
+        raise CheckFailed(
+            f"b1 has shape {b1.shape}, one column per example {describe(case)}: db sums dZ over the examples, "
+            "(1/m) np.sum(dZ, axis=1, keepdims=True), of shape (C, 1)"
+        )
+    W, b, expected_costs = _gradient_descent(X, Y, learning_rate, num_iterations)
+    simulated = {mistake: _gradient_descent(X, Y, learning_rate, num_iterations, mistake)
+                 for mistake in _TRAINING_MISTAKES}
+    try:
+        costs = np.asarray(costs, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        costs = None
+    if costs is None or costs.size != num_iterations:
+        got = "something else" if costs is None else f"{costs.size} number(s)"
+        raise CheckFailed(
+            f"costs should hold num_iterations = {num_iterations} numbers, the cost of each iteration, got {got} "
+            f"{describe(case)}"
+        )
+    wrong = ~np.isclose(costs, expected_costs, rtol=1e-6, atol=1e-9)
+    if wrong.any():
+        for mistake, message in _TRAINING_MISTAKES.items():
+            if np.allclose(costs, simulated[mistake][2], rtol=1e-6, atol=1e-9):
+                raise CheckFailed(f"the costs are wrong {describe(case)}: {message}")
+        if num_iterations and not np.isclose(costs[0], np.log(C), rtol=1e-9):
+            raise CheckFailed(
+                f"the first cost is {costs[0]:.6g}, expected log(C) = log({C}) = {np.log(C):.6g} {describe(case)}: "
+                "with W1 and b1 at zero every class gets probability 1/C. Start from zeros, and record the cost of "
+                "the forward pass before the first update"
+            )
+        k = int(np.argmax(wrong))
+        raise CheckFailed(
+            f"the costs go wrong at iteration {k} {describe(case)}: got {costs[k]:.6g}, expected "
+            f"{expected_costs[k]:.6g} (the costs before it match). The parameters used at iteration {k} come "
+            f"from the update at iteration {k - 1}: look at dW = (1/m) dZ X^T, db = (1/m) np.sum(dZ, axis=1, "
+            "keepdims=True) and W = W - learning_rate * dW"
+        )
+    for name, expected, index in (("W1", W, 0), ("b1", b, 1)):
+        mistakes = [(simulated[mistake][index], message) for mistake, message in _TRAINING_MISTAKES.items()]
+        expect_array(case, parameters[name], expected, name, mistakes=mistakes, rtol=1e-6, atol=1e-9)
+
+
 EXERCISES = exercise_table(
     Exercise(
         name="softmax",
@@ -375,5 +488,12 @@ EXERCISES = exercise_table(
         hidden_cases=_dz_hidden_cases,
         judge=_judge_dz,
         forbidden=(reference_activations, reference_costs, reference_mlp),
+    ),
+    Exercise(
+        name="train_softmax_regression",
+        visible_cases=_training_cases,
+        hidden_cases=_training_hidden_cases,
+        judge=_judge_training,
+        forbidden=(reference_activations, reference_costs, reference_mlp, reference_training),
     ),
 )
