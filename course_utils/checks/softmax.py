@@ -432,8 +432,9 @@ def _judge_training(case: Case, output) -> None:
             "(1/m) np.sum(dZ, axis=1, keepdims=True), of shape (C, 1)"
         )
     W, b, expected_costs = _gradient_descent(X, Y, learning_rate, num_iterations)
-    simulated = {mistake: _gradient_descent(X, Y, learning_rate, num_iterations, mistake)
-                 for mistake in _TRAINING_MISTAKES}
+    with np.errstate(all="ignore"):  # gradient ascent drives probabilities to 0 and their log to -inf
+        simulated = {mistake: _gradient_descent(X, Y, learning_rate, num_iterations, mistake)
+                     for mistake in _TRAINING_MISTAKES}
     try:
         costs = np.asarray(costs, dtype=np.float64).reshape(-1)
     except (TypeError, ValueError):
