@@ -398,3 +398,19 @@ def test_grid_threshold_is_far_from_random_samples():
     honest = [law.distance(10.0 ** np.random.default_rng(seed).uniform(-4, 0, n)) * np.sqrt(n) for seed in range(20)]
     assert min(honest) > 1.5 * GRID_FACTOR
     assert law.distance(np.logspace(-4, 0, n)) * np.sqrt(n) < GRID_FACTOR / 20
+
+
+def test_search_calling_the_reference_is_refused():
+    def with_reference_sampler(trial, low, high, n_coarse, n_fine, keep, rng):
+        hyperparameters.sample_log_uniform(low, high, 2, rng=np.random.default_rng(0))
+        return variants.search_vectorized(trial, low, high, n_coarse, n_fine, keep, rng)
+
+    _fails("coarse_to_fine_search", with_reference_sampler, "calls the course's reference solution", hidden=False)
+
+
+def test_search_stub_raises_not_implemented():
+    def stub(trial, low, high, n_coarse, n_fine, keep, rng):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        check("coarse_to_fine_search", stub)
