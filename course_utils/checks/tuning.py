@@ -1,5 +1,4 @@
-"""Checks for the week 3 hyperparameter-tuning notebook: sampling learning rates and betas on the right scale, and a
-coarse-to-fine random search.
+"""Checks for the week 3 hyperparameter-tuning notebook: log-scale sampling and a coarse-to-fine random search.
 
 The exercises draw random numbers, so the checks never compare values draw by draw. On large cases
 they compare the *distribution* of the student's samples with the right one (a one-sample
@@ -388,12 +387,12 @@ def _judge_beta(case: Case, output) -> None:
 # ------------------------------------------------------------------------------------- coarse-to-fine search
 
 
-def toy_bump(learning_rate: float) -> float:
+def _toy_bump(learning_rate: float) -> float:
     """A made-up dev score of a learning rate: a bump around 10**-2.3 (cheap stand-in for a training run)."""
     return float(np.exp(-((np.log10(learning_rate) + 2.3) ** 2) / (2 * 0.3**2)))
 
 
-def toy_two_bumps(learning_rate: float) -> float:
+def _toy_two_bumps(learning_rate: float) -> float:
     """A made-up dev score with two good regions, around 10**-3.5 and 10**-1 (the second one higher)."""
     r = np.log10(learning_rate)
     return float(0.8 * np.exp(-((r + 3.5) ** 2) / 0.5) + np.exp(-((r + 1.0) ** 2) / 0.5))
@@ -406,20 +405,20 @@ def _search_case(label: str, trial, low, high, n_coarse, n_fine, keep, seed) -> 
 
 def _search_cases():
     return [
-        _search_case("a bump at 10**-2.3, 2000 + 2000 trials in [1e-3, 1], keep 0.25", toy_bump, 1e-3, 1.0,
+        _search_case("a bump at 10**-2.3, 2000 + 2000 trials in [1e-3, 1], keep 0.25", _toy_bump, 1e-3, 1.0,
                      2000, 2000, 0.25, 41),
-        _search_case("a bump at 10**-2.3, 2000 + 2000 trials in [1e-3, 1], keep 0.25, another rng", toy_bump, 1e-3,
+        _search_case("a bump at 10**-2.3, 2000 + 2000 trials in [1e-3, 1], keep 0.25, another rng", _toy_bump, 1e-3,
                      1.0, 2000, 2000, 0.25, 42),
-        _search_case("a small search, 8 + 4 trials in [1e-3, 1], keep 0.25", toy_bump, 1e-3, 1.0, 8, 4, 0.25, 43),
+        _search_case("a small search, 8 + 4 trials in [1e-3, 1], keep 0.25", _toy_bump, 1e-3, 1.0, 8, 4, 0.25, 43),
     ]
 
 
 def _search_hidden_cases():
     return [
-        _search_case("two bumps, 1000 + 2000 trials in [1e-5, 10], keep 0.1", toy_two_bumps, 1e-5, 10.0,
+        _search_case("two bumps, 1000 + 2000 trials in [1e-5, 10], keep 0.1", _toy_two_bumps, 1e-5, 10.0,
                      1000, 2000, 0.1, 44),
-        _search_case("keep 0.5, 2000 + 1000 trials in [1e-6, 1e-1]", toy_two_bumps, 1e-6, 0.1, 2000, 1000, 0.5, 45),
-        _search_case("no fine round (n_fine = 0), 5 coarse trials", toy_bump, 1e-4, 1.0, 5, 0, 0.4, 46),
+        _search_case("keep 0.5, 2000 + 1000 trials in [1e-6, 1e-1]", _toy_two_bumps, 1e-6, 0.1, 2000, 1000, 0.5, 45),
+        _search_case("no fine round (n_fine = 0), 5 coarse trials", _toy_bump, 1e-4, 1.0, 5, 0, 0.4, 46),
     ]
 
 
