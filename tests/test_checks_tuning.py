@@ -414,3 +414,15 @@ def test_search_stub_raises_not_implemented():
 
     with pytest.raises(NotImplementedError):
         check("coarse_to_fine_search", stub)
+
+
+def test_ignored_rng_is_caught_in_the_graders_split_path_too():
+    """collect_outputs in one place, judge_outputs on the plain data: the twin case still sees equal samples."""
+    from course_utils.checks import CheckFailed, get_exercise
+    from course_utils.checks.framework import collect_outputs, judge_outputs
+
+    exercise = get_exercise("sample_learning_rates")
+    outputs = collect_outputs(exercise, variants.lr_own_seed)
+    with pytest.raises(CheckFailed, match="exactly the same 50000 values for two different generators"):
+        judge_outputs(exercise, outputs)
+    judge_outputs(exercise, collect_outputs(exercise, variants.lr_natural_log))
