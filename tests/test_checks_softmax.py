@@ -291,3 +291,63 @@ def test_unimplemented_raises_not_implemented():
 
     with pytest.raises(NotImplementedError):
         check("softmax", stub)
+
+
+# ------------------------------------------------------------------- correct variants and named mistakes
+
+from tests.variants import softmax as variants  # noqa: E402
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+@pytest.mark.parametrize("name, fn", [(name, fn) for name, fns in variants.CORRECT.items() for fn in fns],
+                         ids=lambda value: getattr(value, "__name__", str(value)))
+def test_correct_variant_passes(name, fn, hidden):
+    check(name, fn, hidden=hidden)
+    exercise = get_exercise(name)
+    judge_outputs(exercise, collect_outputs(exercise, fn, hidden=hidden), hidden=hidden)
+
+
+@pytest.mark.parametrize("name, fn, fragment",
+                         [(name, fn, fragment) for name, pairs in variants.MISTAKES.items() for fn, fragment in pairs],
+                         ids=lambda value: getattr(value, "__name__", str(value))[:30])
+def test_named_mistake(name, fn, fragment):
+    _fails(name, fn, fragment)
+
+
+def test_mean_shift_passes_small_logits_but_not_a_far_logit():
+    """max - mean = 1007 > 709 in the case's first column: exp(max - mean) overflows there, nowhere else."""
+    message = _fails("softmax", variants.softmax_mean_shift, "max - mean reaches 1007 > 709", hidden=False)
+    assert "[case: one logit far above the rest of its column" in message
+
+
+def test_training_loop_calling_the_reference_is_refused():
+    def with_reference_softmax(X, Y, learning_rate, num_iterations):
+        parameters, costs = variants.train_vectorized(X, Y, learning_rate, num_iterations)
+        activations.softmax(X[:3])
+        return parameters, costs
+
+    _fails("train_softmax_regression", with_reference_softmax, "calls the course's reference solution")
+
+
+def test_training_loop_stub_raises_not_implemented():
+    def stub(X, Y, learning_rate, num_iterations):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        check("train_softmax_regression", stub)
+
+
+# ------------------------------------------------------------------------------------- short questions
+
+from tests.variants import questions_tuning_softmax as questions  # noqa: E402
+
+
+@pytest.mark.parametrize("name, answer", [(name, fn) for name, fns in questions.CORRECT.items() for fn in fns])
+def test_question_right_answers_pass(name, answer):
+    check(name, answer)
+
+
+@pytest.mark.parametrize("name, answer, fragment",
+                         [(name, fn, fragment) for name, pairs in questions.MISTAKES.items() for fn, fragment in pairs])
+def test_question_wrong_answers_are_refused(name, answer, fragment):
+    _fails(name, answer, fragment, hidden=False)

@@ -368,3 +368,61 @@ def test_babysit_lowers_the_learning_rate_when_the_dev_cost_rises():
     assert len(watched["dev_accuracy"]) == 6 and all(0 <= a <= 1 for a in watched["dev_accuracy"])
     with pytest.raises(ValueError, match="decrease"):
         tuning.babysit(0.1, decrease=0.0)
+
+
+# ------------------------------------------------------------------- correct variants and named mistakes
+
+from tests.variants import tuning as variants  # noqa: E402
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+@pytest.mark.parametrize("name, fn", [(name, fn) for name, fns in variants.CORRECT.items() for fn in fns],
+                         ids=lambda value: getattr(value, "__name__", str(value)))
+def test_correct_variant_passes(name, fn, hidden):
+    check(name, fn, hidden=hidden)
+
+
+@pytest.mark.parametrize("name, fn, fragment",
+                         [(name, fn, fragment) for name, pairs in variants.MISTAKES.items() for fn, fragment in pairs],
+                         ids=lambda value: getattr(value, "__name__", str(value))[:30])
+def test_named_mistake(name, fn, fragment):
+    _fails(name, fn, fragment, hidden=False)
+
+
+def test_grid_threshold_is_far_from_random_samples():
+    """sqrt(n) * KS of honest samples stays well above GRID_FACTOR; a log-spaced grid sits far below it."""
+    from course_utils.checks.tuning import GRID_FACTOR, _lr_laws
+
+    law = _lr_laws(1e-4, 1.0)[0]
+    n = 50000
+    honest = [law.distance(10.0 ** np.random.default_rng(seed).uniform(-4, 0, n)) * np.sqrt(n) for seed in range(20)]
+    assert min(honest) > 1.5 * GRID_FACTOR
+    assert law.distance(np.logspace(-4, 0, n)) * np.sqrt(n) < GRID_FACTOR / 20
+
+
+def test_search_calling_the_reference_is_refused():
+    def with_reference_sampler(trial, low, high, n_coarse, n_fine, keep, rng):
+        hyperparameters.sample_log_uniform(low, high, 2, rng=np.random.default_rng(0))
+        return variants.search_vectorized(trial, low, high, n_coarse, n_fine, keep, rng)
+
+    _fails("coarse_to_fine_search", with_reference_sampler, "calls the course's reference solution", hidden=False)
+
+
+def test_search_stub_raises_not_implemented():
+    def stub(trial, low, high, n_coarse, n_fine, keep, rng):
+        raise NotImplementedError()
+
+    with pytest.raises(NotImplementedError):
+        check("coarse_to_fine_search", stub)
+
+
+def test_ignored_rng_is_caught_in_the_graders_split_path_too():
+    """collect_outputs in one place, judge_outputs on the plain data: the twin case still sees equal samples."""
+    from course_utils.checks import CheckFailed, get_exercise
+    from course_utils.checks.framework import collect_outputs, judge_outputs
+
+    exercise = get_exercise("sample_learning_rates")
+    outputs = collect_outputs(exercise, variants.lr_own_seed)
+    with pytest.raises(CheckFailed, match="exactly the same 50000 values for two different generators"):
+        judge_outputs(exercise, outputs)
+    judge_outputs(exercise, collect_outputs(exercise, variants.lr_natural_log))

@@ -54,11 +54,15 @@ def _set(nb: dict, grade_id: str, source: str) -> dict:
 
 
 def _trim_source(root) -> None:
-    """Drop the cells after the last test cell (ungraded training experiments) from the temp course."""
+    """Keep the temp course's notebook to its first three exercises (softmax, cost, dZ: 5 points).
+
+    Drops the short questions and every cell after the dZ test (the training-loop exercise and the training
+    experiments), so that the corpus below grades a small, fixed notebook."""
     path = root / "source" / A / f"{NB}.ipynb"
     nb = json.loads(path.read_text())
-    last = max(i for i, c in enumerate(nb["cells"]) if nbgrader_meta(c).get("grade"))
-    nb["cells"] = nb["cells"][: last + 1]
+    last = next(i for i, c in enumerate(nb["cells"]) if nbgrader_meta(c).get("grade_id") == "test_softmax_backward_dz")
+    questions = ("quiz_", "answer_", "test_quiz_")
+    nb["cells"] = [c for c in nb["cells"][: last + 1] if not nbgrader_meta(c).get("grade_id", "").startswith(questions)]
     path.write_text(json.dumps(nb, indent=1))
 
 

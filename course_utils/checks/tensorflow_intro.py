@@ -45,6 +45,16 @@ def _tensor(tf, value, kind: str = "variable"):
     return tf.Variable(value) if kind == "variable" else tf.constant(value)
 
 
+def _expect_with_hint(case: Case, got, expected, what: str, mistakes, hint: str, **tolerances) -> None:
+    """``expect_array``, with ``hint`` (what the value should be, and what to look at) added to its generic message."""
+    try:
+        expect_array(case, got, expected, what, mistakes=mistakes, **tolerances)
+    except CheckFailed as failure:
+        if "has wrong values" not in str(failure):
+            raise
+        raise CheckFailed(f"{failure}. {hint}") from None
+
+
 def _not_none(case: Case, output, what: str):
     if output is None:
         raise CheckFailed(f"{what} is None {describe(case)}: did you forget a `return`?")
@@ -81,11 +91,13 @@ def _quadratic_hidden_cases():
 
 def _judge_quadratic(case: Case, output) -> None:
     w = np.asarray(_QUADRATIC[case.label][0], dtype=np.float64)
-    expect_array(
+    _expect_with_hint(
         case,
         _not_none(case, output, "J(w)"),
         w**2 - 10 * w + 25,
         "J(w)",
+        hint=(f"At w = {np.array2string(w)}, J(w) = w**2 - 10*w + 25 = (w - 5)**2 is "
+              f"{np.array2string((w - 5) ** 2)}: check each of the three terms and its sign"),
         mistakes=[
             (w**2 + 10 * w + 25, "sign error on the linear term: J(w) = w**2 - 10*w + 25 (minus 10 w); "
                                  "with +10 w the minimum would move to w = -5"),
@@ -95,6 +107,7 @@ def _judge_quadratic(case: Case, output) -> None:
             (w - 5, "(w - 5) must be squared: J(w) = (w - 5)**2 = w**2 - 10*w + 25"),
             (-(w**2) + 10 * w - 25, "wrong sign: J(w) = w**2 - 10*w + 25 is >= 0, with its minimum 0 at w = 5"),
             (2 * w - 10 * w + 25, "w*2 doubles w: the square is w**2 (or tf.square(w))"),
+            (w**2 - 10 + 25, "the linear term lost its w: it is -10*w, not -10"),
         ],
     )
 
@@ -140,18 +153,28 @@ def _coefficient_mistakes(w: float, x) -> list:
         (x[0] * w**2 + x[1] * w, "the constant term x[2] is missing"),
         (x[0] * 2 * w + x[1] * w + x[2], "w*2 doubles w: the square is w**2 (or tf.square(w))"),
         (2 * x[0] * w + x[1], "this is the derivative dJ/dw, not the cost"),
+        (x[0] * w + x[1] * w + x[2], "x[0] multiplies w**2, not w: J = x[0] * w**2 + x[1] * w + x[2]"),
+        (x[1] * w**2 + x[0] * w + x[2], "x[0] and x[1] are swapped: x[0] multiplies w**2 and x[1] multiplies w"),
+        (w * (x[0] + x[1] + x[2]), "this is w times the sum of the coefficients (tf.reduce_sum(x * w)): each "
+                                   "coefficient multiplies its own power of w, x[0] * w**2 + x[1] * w + x[2]"),
     ]
+
+
+def _coefficient_hint(w: float, x) -> str:
+    return (f"At w = {w:g} with x = {np.array2string(np.asarray(x))}, J = x[0]*w**2 + x[1]*w + x[2] = "
+            f"{x[0] * w**2:g} + {x[1] * w:g} + {x[2]:g} = {_polynomial(w, x):g}: compare each term with yours")
 
 
 def _judge_coefficient(case: Case, output) -> None:
     w, x, _ = _COEFFICIENT[case.label]
     x = np.asarray(x, dtype=np.float64)
-    expect_array(
+    _expect_with_hint(
         case,
         _not_none(case, output, "J(w; x)"),
         _polynomial(w, x),
         "J(w; x)",
         mistakes=_coefficient_mistakes(w, x),
+        hint=_coefficient_hint(w, x),
     )
 
 
@@ -193,8 +216,8 @@ def _judge_gradient(case: Case, output) -> None:
     w, x, _ = _GRADIENT[case.label]
     x = np.asarray(x, dtype=np.float64)
     cost, gradient = unpack(case, _not_none(case, output, "cost_and_gradient's output"), 2, "cost_and_gradient")
-    expect_array(case, _not_none(case, cost, "the cost"), _polynomial(w, x), "the cost",
-                 mistakes=_coefficient_mistakes(w, x))
+    _expect_with_hint(case, _not_none(case, cost, "the cost"), _polynomial(w, x), "the cost",
+                      mistakes=_coefficient_mistakes(w, x), hint=_coefficient_hint(w, x))
     if gradient is None:
         raise CheckFailed(f"{NONE_GRADIENT} {describe(case)}")
     if isinstance(gradient, np.ndarray) and gradient.shape == (3,):
@@ -203,17 +226,20 @@ def _judge_gradient(case: Case, output) -> None:
             "Differentiate with respect to the parameter: tape.gradient(cost, w)"
         )
     expected = 2 * x[0] * w + x[1]
-    expect_array(
+    _expect_with_hint(
         case,
         gradient,
         expected,
         "dJ/dw",
+        hint=(f"At w = {w:g} with x = {np.array2string(x)}, dJ/dw = 2*x[0]*w + x[1] = {expected:g}. Return "
+              "tape.gradient(J, w) with J computed inside the tape from the same w"),
         mistakes=[
             (-expected, "the sign is flipped: return tape.gradient(cost, w) as it is (the optimizer subtracts it)"),
             (2 * w - 10, "2w - 10 is the derivative of the notes' example only: differentiate the cost built "
                          "from x"),
             (_polynomial(w, x), "this is the cost again, not its gradient"),
             (2 * x[0] * w, "the term x[1] is missing: dJ/dw = 2 x[0] w + x[1]"),
+            (x[0] * w + x[1], "the factor 2 is missing: the derivative of x[0] w**2 is 2 x[0] w"),
         ],
     )
 
@@ -263,10 +289,11 @@ def _minimize_hidden_cases():
     return [_minimize_case(label) for label in _MINIMIZE if label not in _MINIMIZE_VISIBLE]
 
 
-def _iterates(w0: float, x, spec, steps: int, sign: float = 1.0) -> np.ndarray:
+def _iterates(w0: float, x, spec, steps: int, sign: float = 1.0, frozen: bool = False) -> np.ndarray:
     """w after each of ``steps`` updates of Keras's SGD (with momentum) or Adam on x0 w^2 + x1 w + x2.
 
-    ``sign=-1`` feeds the optimizer minus the gradient (a recognized mistake). Keras 3 formulas:
+    ``sign=-1`` feeds the optimizer minus the gradient, ``frozen=True`` the gradient at w0 at every step (two
+    recognized mistakes). Keras 3 formulas:
     SGD: v = momentum v - lr g, w += v (w -= lr g without momentum);
     Adam: m += (1-b1)(g-m), v += (1-b2)(g^2-v), w -= lr sqrt(1-b2^t)/(1-b1^t) m / (sqrt(v) + eps).
     """
@@ -275,7 +302,7 @@ def _iterates(w0: float, x, spec, steps: int, sign: float = 1.0) -> np.ndarray:
     beta_1, beta_2, epsilon = ADAM_BETA_1, ADAM_BETA_2, ADAM_EPSILON
     history = []
     for t in range(1, steps + 1):
-        g = sign * (2 * x[0] * w + x[1])
+        g = sign * (2 * x[0] * (w0 if frozen else w) + x[1])
         if kind == "adam":
             m += (1 - beta_1) * (g - m)
             v += (1 - beta_2) * (g * g - v)
@@ -324,6 +351,12 @@ def _judge_minimize(case: Case, output) -> None:
                                                    "gradient of the cost itself (the optimizer subtracts it)"),
         (_iterates(w0, np.array([1.0, -10.0, 25.0]), spec, steps),
          "this minimizes the notes' quadratic w**2 - 10*w + 25: build the cost from the coefficients in x"),
+        (_iterates(w0, x, spec, steps, frozen=True),
+         "every step used the gradient at the starting w: compute the cost and its gradient inside the loop, in a "
+         "new tf.GradientTape at each step, so that each gradient is taken at the current w"),
+        (_polynomial(np.concatenate([[w0], expected[:-1]]), x),
+         "these are the costs before each step: return the values of w after each step, float(w.numpy())"),
+        (_polynomial(expected, x), "these are the costs after each step: return the values of w, float(w.numpy())"),
     ]
     if kind == "adam" or momentum:
         plain = _iterates(w0, x, ("sgd", learning_rate, 0.0), steps)
@@ -331,7 +364,10 @@ def _judge_minimize(case: Case, output) -> None:
                                    "w with the optimizer you were given, optimizer.apply_gradients([(gradient, w)]), "
                                    "not by hand (here it is " + ("Adam" if kind == "adam" else "SGD with momentum")
                                    + ")"))
-    expect_array(case, got, expected, "w after each step", mistakes=mistakes, rtol=1e-6, atol=1e-9)
+    first = int(np.argmax(~np.isclose(got, expected, rtol=1e-6, atol=1e-9)))
+    _expect_with_hint(case, got, expected, "w after each step", mistakes=mistakes, rtol=1e-6, atol=1e-9, hint=(
+        f"The first wrong entry is step {first + 1}: w = {got[first]:.6g}, expected {expected[first]:.6g} (from "
+        f"w = {([w0] + list(expected))[first]:.6g}, gradient 2*x[0]*w + x[1]). Look at how that step was taken"))
 
 
 # ------------------------------------------------------------------------------- softmax cost in TensorFlow
@@ -427,12 +463,21 @@ def _judge_softmax_cost(case: Case, output) -> None:
     with np.errstate(all="ignore"):
         sigmoid_entries = np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
         double_softmax = _per_example_losses(np.exp(_log_softmax(Z, axis=0)), Y).mean()
+        swapped = -np.sum(Z * _log_softmax(Y, axis=0), axis=0).mean()
+        as_probabilities = np.clip(Z / Z.sum(axis=0, keepdims=True), 1e-7, 1 - 1e-7)
+        not_from_logits = -np.sum(Y * np.log(as_probabilities), axis=0).mean()
     over_classes = "average over the m examples (columns), not over the C classes"
-    expect_array(
+    true_class = np.argmax(Y, axis=0)
+    more = ", ..." if m > 6 else ""
+    _expect_with_hint(
         case,
         array.reshape(()) if array.size == 1 else output,
         expected,
         "the cost",
+        hint=(f"It is the mean over the m = {m} examples of -log softmax(z)[true class]; the true classes are "
+              f"{true_class[:6].tolist()}{more} and the losses {np.array2string(losses[:6], precision=4)}{more}. "
+              "Look at the logits Z = W X + b, the axis of the softmax (the classes, axis 0 of Z) and what you "
+              "divide by"),
         mistakes=[
             (row_losses.mean(), layout),
             (row_losses.sum() / m, layout),
@@ -449,6 +494,10 @@ def _judge_softmax_cost(case: Case, output) -> None:
                                      "the softmax cross-entropy, tf.nn.softmax_cross_entropy_with_logits"),
             (sigmoid_entries.sum() / m, "this is the sigmoid (binary) cross-entropy of each entry: with C classes "
                                         "use the softmax cross-entropy, tf.nn.softmax_cross_entropy_with_logits"),
+            (swapped, "labels and logits are swapped: tf.nn.softmax_cross_entropy_with_logits(labels=tf.transpose(Y), "
+                      "logits=tf.transpose(Z)); name both arguments"),
+            (not_from_logits, "the categorical cross-entropy read your logits as probabilities: pass from_logits=True "
+                              "(Z is not a softmax output yet)"),
         ],
         rtol=1e-6,
         atol=1e-9,

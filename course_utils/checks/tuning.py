@@ -1,6 +1,6 @@
-"""Checks for the week 3 hyperparameter-tuning notebook: sampling learning rates and betas on the right scale.
+"""Checks for the week 3 hyperparameter-tuning notebook: log-scale sampling and a coarse-to-fine random search.
 
-Both exercises draw random numbers, so the checks never compare values draw by draw. On large cases
+The exercises draw random numbers, so the checks never compare values draw by draw. On large cases
 they compare the *distribution* of the student's samples with the right one (a one-sample
 Kolmogorov-Smirnov distance against the exact CDF) and with the distribution of each known mistake
 (uniform instead of log-uniform, natural log mixed with log10, the exponent drawn in the wrong
@@ -16,7 +16,8 @@ from typing import Callable
 import numpy as np
 
 from course_utils import hyperparameters as reference_hyperparameters
-from course_utils.checks.framework import Case, CheckFailed, describe, Exercise, exercise_table, expect_array, Seed
+from course_utils import tuning as reference_tuning
+from course_utils.checks.framework import Case, CheckFailed, describe, Exercise, exercise_table, expect_array, Seed, unpack
 
 KS_FACTOR = 2.5
 """A sample passes when its KS distance to the right law is below ``KS_FACTOR / sqrt(n)``.
@@ -25,6 +26,12 @@ For a correct sampler this fails with probability about ``2 exp(-2 * 2.5**2)``, 
 
 STATISTICAL_N = 1000
 """Cases with at least this many samples are judged on their distribution; smaller ones on count and bounds."""
+
+GRID_FACTOR = 0.25
+"""A sample whose KS distance to the right law is below ``GRID_FACTOR / sqrt(n)`` is too regular to be random.
+
+For ``n`` independent draws, ``sqrt(n) * KS`` follows Kolmogorov's law, which puts about ``3e-8`` below 0.25;
+an evenly spaced grid of ``n`` points (``np.logspace``) has ``KS`` about ``1 / n``, far below the threshold."""
 
 
 
@@ -79,6 +86,11 @@ class _Law:
 def _samples(case: Case, output, what: str) -> np.ndarray:
     """The output as a float array of shape (n,); the framework's messages for None, lists, shapes and NaN."""
     n = case.args["n"]
+    if n > 1 and isinstance(output, (int, float)) or (isinstance(output, np.ndarray) and output.size == 1 < n):
+        raise CheckFailed(
+            f"{what} returned a single number, expected an array of n = {n} samples {describe(case)}: draw all of "
+            "them at once, e.g. rng.uniform(a, b, size=n)"
+        )
     ok = (
         isinstance(output, np.ndarray)
         and output.shape == (n,)
@@ -117,6 +129,12 @@ def _judge_samples(case: Case, x: np.ndarray, what: str, laws: list, in_range: n
     if n >= STATISTICAL_N and laws[0].usable():
         threshold = KS_FACTOR / math.sqrt(n)
         distances = [law.distance(x) if law.usable() else np.inf for law in laws]
+        if distances[0] * math.sqrt(n) < GRID_FACTOR and in_range.all():
+            raise CheckFailed(
+                f"{what} is wrong {describe(case)}: your {n} samples are spread far too evenly to be random (a grid "
+                "such as np.logspace or np.linspace, maybe shuffled). Random search draws every value at random "
+                "from the rng you are given: r = rng.uniform(a, b, size=n)"
+            )
         if distances[0] <= threshold and in_range.all():
             return
         distinct = np.unique(x)
@@ -191,9 +209,37 @@ def _lr_laws(low: float, high: float) -> list:
     return laws
 
 
+class _RngJudge:
+    """Judge a sampler case, then compare it with the previous case of the same (n, low, high) and another seed.
+
+    Two different generators must give different samples: equal outputs mean the function ignores ``rng``.
+    The cases list each such pair one after the other, so the previous output always comes from the same run.
+    """
+
+    def __init__(self, judge: Callable, what: str):
+        self.judge, self.what = judge, what
+        self.previous: dict = {}
+
+    def __call__(self, case: Case, output) -> None:
+        self.judge(case, output)
+        key = tuple((name, value) for name, value in sorted(case.args.items()) if name != "rng")
+        seed = case.args["rng"].value
+        earlier = self.previous.get(key)
+        self.previous[key] = (seed, np.array(output, dtype=np.float64))
+        if earlier is not None and earlier[0] != seed and case.args["low"] != case.args["high"] \
+                and np.array_equal(earlier[1], output):
+            raise CheckFailed(
+                f"{self.what} is wrong {describe(case)}: it returned exactly the same {earlier[1].size} values for two "
+                f"different generators (rng = np.random.default_rng({earlier[0]}) and default_rng({seed})), so it "
+                "does not draw from the rng it is given: no fixed grid (np.logspace), no np.random.seed or "
+                "np.random.default_rng of your own inside the function; use rng.uniform(a, b, size=n)"
+            )
+
+
 def _lr_cases():
     return [
         Case("n=50000 in [1e-4, 1]", {"n": 50000, "low": 1e-4, "high": 1.0, "rng": Seed(1)}),
+        Case("n=50000 in [1e-4, 1] with another rng", {"n": 50000, "low": 1e-4, "high": 1.0, "rng": Seed(21)}),
         Case("n=50000 in [3e-6, 3e-2]", {"n": 50000, "low": 3e-6, "high": 3e-2, "rng": Seed(2)}),
         Case("n=1 in [1e-3, 1e-1]", {"n": 1, "low": 1e-3, "high": 1e-1, "rng": Seed(3)}),
     ]
@@ -210,8 +256,12 @@ def _lr_hidden_cases():
 
 def _judge_lr(case: Case, output) -> None:
     what = "sample_learning_rates(...)"
-    low, high = case.args["low"], case.args["high"]
-    x = _samples(case, output, what)
+    _judge_log_uniform(case, _samples(case, output, what), what, case.args["low"], case.args["high"],
+                       _lr_laws(case.args["low"], case.args["high"]))
+
+
+def _judge_log_uniform(case: Case, x: np.ndarray, what: str, low: float, high: float, laws: list) -> None:
+    """Judge samples ``x`` that should be log-uniform in [low, high]; ``laws`` starts with the right law."""
     if x.size == 0:
         return
     if low == high:
@@ -228,7 +278,7 @@ def _judge_lr(case: Case, output) -> None:
             "return 10**r"
         )
 
-    _judge_samples(case, x, what, _lr_laws(low, high), in_range, _range_text(x, low, high, "learning rate"), spread)
+    _judge_samples(case, x, what, laws, in_range, _range_text(x, low, high, "learning rate"), spread)
 
 
 # ------------------------------------------------------------------------------------------------ betas
@@ -296,6 +346,7 @@ def _beta_laws(low: float, high: float) -> list:
 def _beta_cases():
     return [
         Case("n=200000 in [0.9, 0.999]", {"n": 200000, "low": 0.9, "high": 0.999, "rng": Seed(11)}),
+        Case("n=200000 in [0.9, 0.999] with another rng", {"n": 200000, "low": 0.9, "high": 0.999, "rng": Seed(31)}),
         Case("n=200000 in [0.5, 0.99]", {"n": 200000, "low": 0.5, "high": 0.99, "rng": Seed(12)}),
         Case("n=1 in [0.9, 0.99]", {"n": 1, "low": 0.9, "high": 0.99, "rng": Seed(13)}),
     ]
@@ -333,19 +384,135 @@ def _judge_beta(case: Case, output) -> None:
     _judge_samples(case, x, what, _beta_laws(low, high), in_range, _range_text(x, low, high, "beta"), spread)
 
 
+# ------------------------------------------------------------------------------------- coarse-to-fine search
+
+
+def _toy_bump(learning_rate: float) -> float:
+    """A made-up dev score of a learning rate: a bump around 10**-2.3 (cheap stand-in for a training run)."""
+    return float(np.exp(-((np.log10(learning_rate) + 2.3) ** 2) / (2 * 0.3**2)))
+
+
+def _toy_two_bumps(learning_rate: float) -> float:
+    """A made-up dev score with two good regions, around 10**-3.5 and 10**-1 (the second one higher)."""
+    r = np.log10(learning_rate)
+    return float(0.8 * np.exp(-((r + 3.5) ** 2) / 0.5) + np.exp(-((r + 1.0) ** 2) / 0.5))
+
+
+def _search_case(label: str, trial, low, high, n_coarse, n_fine, keep, seed) -> Case:
+    return Case(label, {"trial": trial, "low": low, "high": high, "n_coarse": n_coarse, "n_fine": n_fine,
+                        "keep": keep, "rng": Seed(seed)})
+
+
+def _search_cases():
+    return [
+        _search_case("a bump at 10**-2.3, 2000 + 2000 trials in [1e-3, 1], keep 0.25", _toy_bump, 1e-3, 1.0,
+                     2000, 2000, 0.25, 41),
+        _search_case("a bump at 10**-2.3, 2000 + 2000 trials in [1e-3, 1], keep 0.25, another rng", _toy_bump, 1e-3,
+                     1.0, 2000, 2000, 0.25, 42),
+        _search_case("a small search, 8 + 4 trials in [1e-3, 1], keep 0.25", _toy_bump, 1e-3, 1.0, 8, 4, 0.25, 43),
+    ]
+
+
+def _search_hidden_cases():
+    return [
+        _search_case("two bumps, 1000 + 2000 trials in [1e-5, 10], keep 0.1", _toy_two_bumps, 1e-5, 10.0,
+                     1000, 2000, 0.1, 44),
+        _search_case("keep 0.5, 2000 + 1000 trials in [1e-6, 1e-1]", _toy_two_bumps, 1e-6, 0.1, 2000, 1000, 0.5, 45),
+        _search_case("no fine round (n_fine = 0), 5 coarse trials", _toy_bump, 1e-4, 1.0, 5, 0, 0.4, 46),
+    ]
+
+
+def _vector(case: Case, value, n: int, what: str) -> np.ndarray:
+    """``value`` as a float array of shape (n,), or a CheckFailed naming ``what``."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        array = None
+    if array is None or array.size != n or (array.ndim > 1 and max(array.shape) != n):
+        got = type(value).__name__ if array is None else f"shape {array.shape}"
+        raise CheckFailed(
+            f"{what} should hold n_coarse + n_fine = {n} numbers, the coarse trials first, got {got} {describe(case)}"
+        )
+    return array.reshape(-1)
+
+
+def _judge_search(case: Case, output) -> None:
+    what = "coarse_to_fine_search(...)"
+    args = case.args
+    low, high, n_coarse, n_fine = args["low"], args["high"], args["n_coarse"], args["n_fine"]
+    learning_rates, scores = unpack(case, output, 2, "coarse_to_fine_search")
+    learning_rates = _vector(case, learning_rates, n_coarse + n_fine, "learning_rates")
+    scores = _vector(case, scores, n_coarse + n_fine, "scores")
+    if (learning_rates <= 0).any() or not np.isfinite(learning_rates).all():
+        raise CheckFailed(f"learning_rates must be positive numbers {describe(case)}: return 10**r, not the exponent r")
+    truth = np.array([args["trial"](rate) for rate in learning_rates])
+    off = ~np.isclose(scores, truth, rtol=1e-9, atol=1e-12)
+    if off.any():
+        i = int(np.argmax(off))
+        raise CheckFailed(
+            f"scores[{i}] = {scores[i]:.6g}, but trial(learning_rates[{i}]) = {truth[i]:.6g} {describe(case)}: "
+            "return each learning rate with its own score, in the same order (do not sort one array without the "
+            "other), the coarse trials first"
+        )
+    coarse, fine = learning_rates[:n_coarse], learning_rates[n_coarse:]
+    coarse_case = Case(f"{case.label}; the coarse round", args)
+    _judge_log_uniform(coarse_case, coarse, "the coarse round", low, high, _lr_laws(low, high))
+    if n_fine == 0:
+        return
+    k = max(1, round(args["keep"] * n_coarse))
+    order = np.argsort(scores[:n_coarse], kind="stable")
+    best, worst = coarse[order[-k:]], coarse[order[:k]]
+    box = (float(best.min()), float(best.max()))
+    fine_case = Case(f"{case.label}; the fine round", args)
+    zoom = (f"The fine round must sample log-uniformly in the box spanned by the best k = round(keep * n_coarse) "
+            f"= {k} coarse trials (highest scores), [{box[0]:.4g}, {box[1]:.4g}]")
+    if np.unique(fine).size == 1 and box[0] < box[1]:
+        raise CheckFailed(
+            f"the fine round is wrong {describe(fine_case)}: all its {n_fine} learning rates equal {fine[0]:.4g}. "
+            f"{zoom}: keep the best {k} trials, not only the best one"
+        )
+    L_lo, L_hi = math.log10(box[0]), math.log10(box[1])
+    laws = [
+        _Law(L_lo, L_hi, _log10, True),
+        _Law(math.log10(low), math.log10(high), _log10, True, lambda x: (
+            f"the fine round samples the whole coarse range [{low:g}, {high:g}] again: zoom in. {zoom}")),
+        _Law(box[0], box[1], _identity, True, lambda x: (
+            f"the fine round is uniform in [{box[0]:.4g}, {box[1]:.4g}], not log-uniform: sample its exponent r "
+            "uniformly in [log10(lo), log10(hi)] too")),
+        _Law(math.log10(worst.min()), math.log10(worst.max()), _log10, True, lambda x: (
+            f"the fine round zooms into the {k} WORST coarse trials: np.argsort sorts in increasing order, so the "
+            f"highest scores are at the end. {zoom}")),
+    ]
+    in_range = (fine >= box[0] * (1 - 1e-9)) & (fine <= box[1] * (1 + 1e-9))
+    range_text = (f"{zoom}; yours range from {fine.min():.4g} to {fine.max():.4g}. Check which trials you keep and "
+                  "how many")
+
+    def spread():
+        return f"{zoom}, and yours are not spread evenly on the log scale inside it"
+
+    _judge_samples(fine_case, fine, "the fine round", laws, in_range, range_text, spread)
+
+
 EXERCISES = exercise_table(
     Exercise(
         name="sample_learning_rates",
         visible_cases=_lr_cases,
         hidden_cases=_lr_hidden_cases,
-        judge=_judge_lr,
+        judge=_RngJudge(_judge_lr, "sample_learning_rates(...)"),
         forbidden=(reference_hyperparameters,),
     ),
     Exercise(
         name="sample_betas",
         visible_cases=_beta_cases,
         hidden_cases=_beta_hidden_cases,
-        judge=_judge_beta,
+        judge=_RngJudge(_judge_beta, "sample_betas(...)"),
         forbidden=(reference_hyperparameters,),
+    ),
+    Exercise(
+        name="coarse_to_fine_search",
+        visible_cases=_search_cases,
+        hidden_cases=_search_hidden_cases,
+        judge=_RngJudge(_judge_search, "coarse_to_fine_search(...)"),
+        forbidden=(reference_hyperparameters, reference_tuning),
     ),
 )
