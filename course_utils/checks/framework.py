@@ -233,7 +233,8 @@ def _forbidden_codes(forbidden) -> set:
             functions = [v for v in vars(item).values() if inspect.isfunction(v) and v.__module__ == item.__name__]
         else:
             functions = [item]
-        codes.update(f.__code__ for f in functions)
+        # unwrapped: a decorated function's own code (a @contextmanager's wrapper code is shared by every one)
+        codes.update(inspect.unwrap(f).__code__ for f in functions)
     return codes
 
 
@@ -336,15 +337,19 @@ def call_student(exercise: Exercise, student_fn: Callable, case: Case):
     return _run_student(exercise, student_fn, case)[0]
 
 
-def _collect_one(exercise: Exercise, student_fn: Callable, case: Case) -> dict:
-    """``{"output": ...}`` (plus ``"modified"``: a message, when it changed an argument) or ``{"error": message}``."""
+def _collect_one(exercise: Exercise, student_fn: Callable, case: Case, raise_errors: bool = False) -> dict:
+    """``{"output": ...}`` (plus ``"modified"``: a message, when it changed an argument) or ``{"error": message}``.
+
+    An exception of the student's code becomes the case's error, unless ``raise_errors`` (the notebook, where the
+    student needs the traceback) or it is the stub's ``NotImplementedError``.
+    """
     try:
         output, modified = _run_student(exercise, student_fn, case)
     except CheckFailed as failure:
         return {"error": str(failure)}
-    except NotImplementedError:
-        raise
     except Exception as error:  # the student's code broke on this case: judged in case order, as in the notebook
+        if raise_errors or isinstance(error, NotImplementedError):
+            raise
         return {"error": f"{exercise.name} raised {type(error).__name__}: {error} {describe(case)}"}
     return {"output": output, "modified": modified} if modified else {"output": output}
 
@@ -382,7 +387,7 @@ def run_check(exercise: Exercise, student_fn: Callable, hidden: bool = False) ->
     """Check ``student_fn`` in the notebook; print one short line when every case passes."""
     cases = exercise.cases(hidden)
     for case in cases:
-        _judge_one(exercise, case, _collect_one(exercise, student_fn, case))
+        _judge_one(exercise, case, _collect_one(exercise, student_fn, case, raise_errors=True))
     print(f"\u2714 {exercise.name}: all {len(cases)} {'hidden and visible ' if hidden else ''}checks passed")
 
 

@@ -265,16 +265,16 @@ def train_half_step(X, Y, learning_rate, num_iterations):
 
 
 CORRECT = {
-    "softmax": [softmax_loop, softmax_log_domain, softmax_in_place, softmax_transposed_view,
-                softmax_single_precision_sum],
+    "softmax": [softmax_loop, softmax_log_domain, softmax_transposed_view, softmax_single_precision_sum],
     "softmax_cross_entropy_cost": [cost_loop, cost_einsum, cost_mean_of_losses, cost_true_class_first,
                                    cost_trace_keepdims],
-    "softmax_backward_dz": [dz_subtract, dz_negated, dz_in_place, dz_loop],
+    "softmax_backward_dz": [dz_subtract, dz_negated, dz_loop],
     "train_softmax_regression": [train_vectorized, train_example_loop, train_einsum_log_softmax],
 }
 
 MISTAKES = {
     "softmax": [
+        (softmax_in_place, "softmax modified its argument Z in place"),
         (softmax_mean_shift, "you subtracted each column's mean"),
         (softmax_min_shift, "you subtracted each column's min"),
         (softmax_naive, "subtract each column's max before exp"),
@@ -293,6 +293,7 @@ MISTAKES = {
         (cost_log_of_one_minus, "the mean over the m = 5 examples of -log(AL[true class, i])"),
     ],
     "softmax_backward_dz": [
+        (dz_in_place, "softmax_backward_dz modified its argument AL in place"),  # the dZ = AL; dZ -= Y
         (dz_minus_one, "you subtracted 1 from every entry"),
         (dz_true_class_only, "only the true class's entries are filled in"),
         (dz_extra_factor, "the extra factor AL does not belong"),
