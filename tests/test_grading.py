@@ -35,7 +35,7 @@ import pytest
 from course_utils.grading import cli, pipeline
 from course_utils.grading import status as st
 from course_utils.grading.recheck import decode
-from tests.notebook_tools import SOURCE, make_course, nbgrader_meta, with_answers
+from tests.notebook_tools import RELEASE, SOURCE, make_course, nbgrader_meta, with_answers
 
 pytestmark = pytest.mark.slow
 
@@ -172,6 +172,7 @@ LINKED = {
     "fifo": "the notebook: a FIFO (reading it would block)",
     "stamplink": "the solution, and timestamp.txt a symbolic link to the gradebook",
     "stampdir": "the solution, and timestamp.txt a folder",
+    "bell\x07": "the solution, in a student folder whose name has a control character",
 }
 
 
@@ -192,7 +193,7 @@ def _place_linked(root, solution: str) -> None:
     (submitted / "linkstudent").symlink_to("solution", target_is_directory=True)
     os.link(root / "source" / A / f"{NB}.ipynb", folder("hardlink") / f"{NB}.ipynb")
     os.mkfifo(folder("fifo") / f"{NB}.ipynb")
-    for student in ("stamplink", "stampdir"):
+    for student in ("stamplink", "stampdir", "bell\x07"):
         (folder(student) / f"{NB}.ipynb").write_text(solution)
     (submitted / "stamplink" / A / "timestamp.txt").symlink_to("../../../gradebook.db")
     (submitted / "stampdir" / A / "timestamp.txt").mkdir()
@@ -415,7 +416,7 @@ def test_summary_names_the_problems(graded):
 def test_grading_again_with_two_workers_gives_identical_results(graded):
     """The whole corpus graded twice (serially, then with two workers): the same gradebook, CSV, statuses."""
     first, second = graded["first"], graded["second"]
-    assert set(second["statuses"]) == set(first["statuses"]) and len(first["statuses"]) == 33
+    assert set(second["statuses"]) == set(first["statuses"]) and len(first["statuses"]) == 34
     assert second["scores"] == first["scores"]
     assert second["csv"] == first["csv"]
 
@@ -662,6 +663,7 @@ HOSTILE = {  # student: (status, score, a fragment of the reasons); every max_sc
     "fifo": (st.INVALID, "", f"{NB}.ipynb is a FIFO; refused"),
     "stamplink": (st.TAMPERING, "5", "timestamp.txt is a symbolic link (to ../../../gradebook.db); refused"),
     "stampdir": (st.TAMPERING, "5", "timestamp.txt is a folder; refused"),
+    "bell\x07": (st.INVALID, "", "'bell\\x07': name with control characters; refused"),
 }
 
 
@@ -683,6 +685,24 @@ def test_renamed_test_cell_is_graded_from_the_source(graded):
     assert graded["first"]["scores"]["renamed/test_softmax"][0] == 0
     assert not _record(graded, "renamed")["recheck"]["test_softmax"]["pass"]
     assert "renamed/bonus" not in graded["first"]["scores"] and "faketest/bonus" not in graded["first"]["scores"]
+
+
+def test_repair_gives_renamed_cells_their_roles_back():
+    """An answer cell and its test cell both renamed: each gets the role it claims back (told apart by role),
+    so nothing is missing and nbgrader need not re-add cells; a malformed nbgrader entry gets its role back too."""
+    import nbformat
+
+    from course_utils.grading.integrity import compare_with_release, repair
+
+    release = nbformat.read(RELEASE / A / f"{NB}.ipynb", as_version=4)
+    submission = copy.deepcopy(release)
+    _cell(submission, "softmax")["metadata"]["nbgrader"]["grade_id"] = "my_softmax"
+    _cell(submission, "test_softmax")["metadata"]["nbgrader"]["grade_id"] = "my_test"
+    _cell(submission, "intro")["metadata"]["nbgrader"] = "junk"
+    repaired, reasons = repair(submission, release)
+    assert [nbgrader_meta(c) for c in repaired.cells] == [nbgrader_meta(c) for c in release.cells]
+    assert compare_with_release(repaired, release) == {"missing": [], "tampered": []}
+    assert "softmax: grade_id changed to 'my_softmax'" in reasons[1] and "test_softmax: grade_id changed" in reasons[2]
 
 
 def test_no_course_file_changed_by_the_batch(graded):

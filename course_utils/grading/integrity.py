@@ -216,6 +216,8 @@ def _restore_roles(cells, ref) -> list[str]:
         high = order.index(after[0]) if after else len(order)
         gone = [c for c in ref[low:high]
                 if grade_id(c) and grade_id(c) not in present and c.cell_type == cell.cell_type]
+        if len(gone) > 1 and isinstance(raw, dict):  # several renamed in a row: tell them apart by their role
+            gone = [c for c in gone if not _role_changes(raw, nbgrader_meta(c))]
         label = repr(raw.get("grade_id")) if isinstance(raw, dict) else "(malformed)"
         if len(gone) == 1:  # the only cell of the release missing at this place: the same cell, renamed
             cell.metadata["nbgrader"] = copy.deepcopy(dict(gone[0].metadata["nbgrader"]))
@@ -239,12 +241,12 @@ def repair(submission, release):
     * nbgrader metadata removed from cells (nbgrader then fails to place the cells it re-adds): when the
       submission still has the release's cells in the release's order (same count and cell types), the
       missing metadata is copied back from the release by position.
-    * a cell's nbgrader role changed (an answer cell marked as a test cell, a test cell's points or
-      ``grade_id`` changed, a fake test cell added; nbgrader's autograde fails on each): a cell of the
+    * a cell's nbgrader role changed (an answer cell marked as a test cell, a test cell renamed, a fake
+      test cell added: nbgrader's autograde fails on each; a test cell's points changed): a cell of the
       assignment gets the release's role back; a cell whose ``grade_id`` the assignment does not have gets
-      the role of the release cell missing at its place (between the same neighbours) if there is exactly one,
-      otherwise it loses its nbgrader metadata and runs as an ordinary cell. Test cells are graded from the
-      source, so no test can be renamed away or added.
+      the role of the release cell missing at its place (between the same neighbours; of several, the one
+      with the role it claims) if there is exactly one, otherwise it loses its nbgrader metadata and runs
+      as an ordinary cell. Test cells are graded from the source, so no test can be renamed away or added.
     * a cell duplicated (same ``grade_id`` twice; nbgrader's ``DeduplicateIds`` keeps the *last* copy and
       its autograde then fails): extra copies of a locked cell (test, set-up, text) are removed, so no
       test runs or counts twice; of an answer cell, every copy but the last loses its nbgrader metadata
