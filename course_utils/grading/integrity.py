@@ -5,7 +5,8 @@
 * :func:`load_submission` - is it JSON, and a valid nbformat 4 notebook?
 * :func:`compare_with_release` - which cells the student deleted (nbgrader re-adds them with
   ``add_missing_cells``) and which locked cells were edited (nbgrader silently restores them from the
-  gradebook, so this is the only place the edit is seen).
+  gradebook, so this is the only place the edit is seen);
+* :func:`repair` - undo the edits nbgrader cannot grade through (stripped metadata, changed roles, duplicates).
 """
 
 from __future__ import annotations
@@ -89,7 +90,8 @@ def read_timestamp(folder: Path) -> tuple[str | None, str | None]:
     ignored = "ignored, graded without a submission time (no late penalty)"
     try:
         text = read_regular(Path(folder) / "timestamp.txt", MAX_TIMESTAMP_BYTES).decode("utf-8").strip()
-        parse_utc(text)
+        if text:  # nbgrader ignores an empty one
+            parse_utc(text)
     except FileNotFoundError:
         return None, None
     except Refused as error:
