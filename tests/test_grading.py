@@ -6,7 +6,11 @@ an edited test cell, a monkeypatched ``np.isclose``/``np.allclose`` with a wrong
 the reference kernels (plain, and hidden from the profiler-based guard); and hostile ones: a memory bomb,
 ``sys.exit()``, ``input()``, 50 MB of output, all nbgrader metadata stripped, a duplicated test cell and
 answer cell, an IPython AST transformer that silences the checks, reading the gradebook and the source,
-and a network connection to a listener the fixture starts.
+and a network connection to a listener the fixture starts; nbgrader roles a student must not control (a
+renamed test cell, an answer cell marked as a test, a fake test cell, a grade_id that is a list); and paths
+placed straight into ``submitted/`` (symbolic links to the source, the gradebook, another student, a linked
+assignment folder, a hard link, a FIFO, a linked or folder ``timestamp.txt``). Every file of the course is
+hashed before and after each batch.
 
 To keep the module fast, the temp course's copy of the assignment stops after its last test cell (the
 training experiments after it are not graded); everything else is the real notebook. The corpus is graded
@@ -31,7 +35,7 @@ import pytest
 from course_utils.grading import cli, pipeline
 from course_utils.grading import status as st
 from course_utils.grading.recheck import decode
-from tests.notebook_tools import SOURCE, make_course, nbgrader_meta, with_answers
+from tests.notebook_tools import RELEASE, SOURCE, make_course, nbgrader_meta, with_answers
 
 pytestmark = pytest.mark.slow
 
@@ -134,7 +138,19 @@ def _corpus(root, port: int) -> dict:
         "astpatch": variant(solution, softmax=uniform + quiet_checks),
         "snoop": variant(solution, softmax=answer + snoop),
         "network": variant(solution, softmax=answer + network),
+        "renamed": variant(solution, softmax=uniform),  # a wrong answer, and its test renamed away
+        "answertest": variant(solution),
+        "faketest": variant(solution),
+        "badgradeid": variant(solution),
     })
+    _cell(notebooks["renamed"], "test_softmax")["metadata"]["nbgrader"]["grade_id"] = "test_softmax_v2"
+    _cell(notebooks["answertest"], "softmax")["metadata"]["nbgrader"].update(grade=True, locked=True, points=2)
+    cells = notebooks["faketest"]["cells"]
+    fake = copy.deepcopy(_cell(notebooks["faketest"], "test_softmax"))
+    fake.update(id="fake-test", source="print('ten free points')\n")
+    fake["metadata"]["nbgrader"].update(grade_id="bonus", points=10)
+    cells.insert(cells.index(_cell(notebooks["faketest"], "test_softmax")) + 1, fake)
+    _cell(notebooks["badgradeid"], "softmax")["metadata"]["nbgrader"]["grade_id"] = ["softmax"]  # unhashable
     for cell in notebooks["stripped"]["cells"]:
         cell.get("metadata", {}).pop("nbgrader", None)
     cells = notebooks["duptest"]["cells"]
@@ -147,6 +163,79 @@ def _corpus(root, port: int) -> dict:
     texts = {student: json.dumps(nb, indent=1) for student, nb in notebooks.items()}
     texts["invalid"] = texts["solution"][: len(texts["solution"]) // 2]  # truncated upload
     return texts
+
+
+# Placed straight into submitted/ (as an instructor copying folders would; `import` refuses them):
+# student -> what its folder holds.
+LINKED = {
+    "linksource": "the notebook: a symbolic link to the instructor's source notebook",
+    "linkgradebook": "the notebook: a symbolic link to the gradebook",
+    "linkfolder": "the assignment folder: a symbolic link to source/<assignment>",
+    "linkstudent": "the student folder: a symbolic link to another student's folder",
+    "hardlink": "the notebook: a hard link to the instructor's source notebook",
+    "fifo": "the notebook: a FIFO (reading it would block)",
+    "stamplink": "the solution, and timestamp.txt a symbolic link to the gradebook",
+    "stampdir": "the solution, and timestamp.txt a folder",
+    "bell\x07": "the solution, in a student folder whose name has a control character",
+}
+
+
+def _place_linked(root, solution: str) -> None:
+    """Make the :data:`LINKED` submissions in ``root/submitted``, with links relative to it (so the reasons
+    are the same in a copy of the course)."""
+    submitted = root / "submitted"
+
+    def folder(student):
+        path = submitted / student / A
+        path.mkdir(parents=True)
+        return path
+
+    (folder("linksource") / f"{NB}.ipynb").symlink_to(f"../../../source/{A}/{NB}.ipynb")
+    (folder("linkgradebook") / f"{NB}.ipynb").symlink_to("../../../gradebook.db")
+    (submitted / "linkfolder").mkdir()
+    (submitted / "linkfolder" / A).symlink_to(f"../../source/{A}", target_is_directory=True)
+    (submitted / "linkstudent").symlink_to("solution", target_is_directory=True)
+    os.link(root / "source" / A / f"{NB}.ipynb", folder("hardlink") / f"{NB}.ipynb")
+    os.mkfifo(folder("fifo") / f"{NB}.ipynb")
+    for student in ("stamplink", "stampdir", "bell\x07"):
+        (folder(student) / f"{NB}.ipynb").write_text(solution)
+    (submitted / "stamplink" / A / "timestamp.txt").symlink_to("../../../gradebook.db")
+    (submitted / "stampdir" / A / "timestamp.txt").mkdir()
+
+
+GRADEBOOK_DEFINITION = ("course", "assignment", "notebook", "base_cell", "grade_cells", "solution_cells", "source_cell",
+                        "task_cells")
+
+
+def _fingerprint(root) -> dict:
+    """Every file of the course that grading must not change: ``{relative path: (kind, content hash or link
+    target, mode)}``, and the gradebook's assignment tables (instructor's cells, points, checksums).
+    Left out: what grading writes (autograded/, executed/, feedback/, grading/, the gradebook's grades)."""
+    import hashlib
+    import stat
+
+    found = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if relative.parts[0] in ("autograded", "executed", "feedback", "grading") or path.name.startswith("gradebook.db"):
+            continue
+        info = path.lstat()
+        if stat.S_ISREG(info.st_mode):
+            found[str(relative)] = ("file", hashlib.sha256(path.read_bytes()).hexdigest(), info.st_mode, info.st_nlink)
+        elif stat.S_ISLNK(info.st_mode):
+            found[str(relative)] = ("link", os.readlink(path), info.st_mode)
+        else:
+            found[str(relative)] = ("other", stat.S_IFMT(info.st_mode), info.st_mode)
+    if not (root / "gradebook.db").exists():
+        return found
+    with sqlite3.connect(root / "gradebook.db") as db:
+        for table in GRADEBOOK_DEFINITION:
+            found[f"gradebook.db:{table}"] = repr(db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall())
+    return found
+
+
+def _changed(before: dict, after: dict) -> list[str]:
+    return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
 
 
 def _gradebook_scores(root) -> dict:
@@ -183,12 +272,17 @@ def _grade_corpus(base) -> dict:
         (inbox / student).mkdir(parents=True)
         (inbox / student / f"{NB}.ipynb").write_text(text)
     assert cli.main(["--course", str(root), "import", A, str(inbox)]) == 0
+    _place_linked(root, corpus["solution"])
+    before = _fingerprint(root)
     assert cli.main(["--course", str(root), "autograde", A, "--workers", "1", *OPTIONS]) == 0
-    first = _results(root, base / "first.csv")
+    first = {**_results(root, base / "first.csv"), "changed": _changed(before, _fingerprint(root))}
     again = base / "again" / "course"
-    shutil.copytree(root, again)
+    shutil.copytree(root, again, symlinks=True,
+                    ignore=lambda folder, names: LINKED.keys() & set(names) if Path(folder) == root / "submitted" else ())
+    _place_linked(again, corpus["solution"])
+    before = _fingerprint(again)
     assert cli.main(["--course", str(again), "autograde", A, "--workers", "2", *OPTIONS]) == 0  # the whole corpus
-    second = _results(again, base / "second.csv")
+    second = {**_results(again, base / "second.csv"), "changed": _changed(before, _fingerprint(again))}
     listener.close()
     return {"root": str(root), "inbox": str(inbox), "corpus": corpus, "first": first, "second": second}
 
@@ -326,7 +420,7 @@ def test_summary_names_the_problems(graded):
 def test_grading_again_with_two_workers_gives_identical_results(graded):
     """The whole corpus graded twice (serially, then with two workers): the same gradebook, CSV, statuses."""
     first, second = graded["first"], graded["second"]
-    assert set(second["statuses"]) == set(first["statuses"]) and len(first["statuses"]) == 21
+    assert set(second["statuses"]) == set(first["statuses"]) and len(first["statuses"]) == 34
     assert second["scores"] == first["scores"]
     assert second["csv"] == first["csv"]
 
@@ -556,3 +650,139 @@ def test_network_connection_fails_in_the_sandbox(graded):
         pytest.skip("unshare(CLONE_NEWNET) is not permitted here: kernels have the host's network")
     printed = _outputs(graded, "network")
     assert "NET-FAIL" in printed and "NET-CONNECTED" not in printed
+
+
+# ------------------------------------------- paths and roles a submission must not control (same batch)
+
+HOSTILE = {  # student: (status, score, a fragment of the reasons); every max_score is 5
+    "renamed": (st.TAMPERING, "3", "test_softmax: grade_id changed to 'test_softmax_v2'"),  # its wrong softmax fails
+    "answertest": (st.TAMPERING, "5", "softmax: an answer cell marked as a test cell worth 2 point(s)"),
+    "faketest": (st.TAMPERING, "5", "claims to be a test cell worth 10 point(s) with grade_id 'bonus'"),
+    "badgradeid": (st.TAMPERING, "5", "softmax: grade_id changed to ['softmax']"),
+    "linksource": (st.INVALID, "", f"{NB}.ipynb is a symbolic link (to ../../../source/{A}/{NB}.ipynb); refused"),
+    "linkgradebook": (st.INVALID, "", f"{NB}.ipynb is a symbolic link (to ../../../gradebook.db); refused"),
+    "linkfolder": (st.INVALID, "", f"linkfolder/{A} is a symbolic link (to ../../source/{A}), not a folder"),
+    "linkstudent": (st.INVALID, "", "linkstudent is a symbolic link (to solution), not a folder"),
+    "hardlink": (st.INVALID, "", f"{NB}.ipynb has 2 names (a hard link"),
+    "fifo": (st.INVALID, "", f"{NB}.ipynb is a FIFO; refused"),
+    "stamplink": (st.TAMPERING, "5", "timestamp.txt is a symbolic link (to ../../../gradebook.db); refused"),
+    "stampdir": (st.TAMPERING, "5", "timestamp.txt is a folder; refused"),
+    "bell\x07": (st.INVALID, "", "'bell\\x07': name with control characters; refused"),
+}
+
+
+@pytest.mark.parametrize("student", sorted(HOSTILE))
+def test_hostile_paths_and_roles_get_their_status(graded, student):
+    """Links, devices and changed nbgrader roles: never a crash, a hang or a grading error; a link is never
+    followed (a link to the source would otherwise be graded as a perfect submission), a tampered role is
+    graded against the source, and the reason says what was found."""
+    status, score, fragment = HOSTILE[student]
+    for run in ("first", "second"):
+        row = graded[run]["csv"][student]
+        assert (row["status"], row["score"], row["max_score"]) == (status, score, "5"), (run, row)
+        assert fragment in row["reasons"], (run, row["reasons"])
+
+
+def test_renamed_test_cell_is_graded_from_the_source(graded):
+    """The renamed test cell gets test_softmax's role back: the instructor's test (hidden part included) runs
+    and the wrong softmax gets 0 of 2, in nbgrader and in the re-check."""
+    assert graded["first"]["scores"]["renamed/test_softmax"][0] == 0
+    assert not _record(graded, "renamed")["recheck"]["test_softmax"]["pass"]
+    assert "renamed/bonus" not in graded["first"]["scores"] and "faketest/bonus" not in graded["first"]["scores"]
+
+
+def test_repair_gives_renamed_cells_their_roles_back():
+    """An answer cell and its test cell both renamed: each gets the role it claims back (told apart by role),
+    so nothing is missing and nbgrader need not re-add cells; a malformed nbgrader entry gets its role back too."""
+    import nbformat
+
+    from course_utils.grading.integrity import compare_with_release, repair
+
+    release = nbformat.read(RELEASE / A / f"{NB}.ipynb", as_version=4)
+    submission = copy.deepcopy(release)
+    _cell(submission, "softmax")["metadata"]["nbgrader"]["grade_id"] = "my_softmax"
+    _cell(submission, "test_softmax")["metadata"]["nbgrader"]["grade_id"] = "my_test"
+    _cell(submission, "intro")["metadata"]["nbgrader"] = "junk"
+    repaired, reasons = repair(submission, release)
+    assert [nbgrader_meta(c) for c in repaired.cells] == [nbgrader_meta(c) for c in release.cells]
+    assert compare_with_release(repaired, release) == {"missing": [], "tampered": []}
+    assert "softmax: grade_id changed to 'my_softmax'" in reasons[1] and "test_softmax: grade_id changed" in reasons[2]
+
+
+def test_no_course_file_changed_by_the_batch(graded):
+    """Sources, release, every submission (links included: same targets), the course config and the
+    gradebook's assignment tables are as they were before each batch."""
+    assert graded["first"]["changed"] == [] and graded["second"]["changed"] == []
+
+
+def test_import_refuses_links_devices_and_writes_through_no_link(tmp_path):
+    """A folder to import with a symbolic link, a linked student folder, a hard link to the course's source, a
+    FIFO and a name with control characters; and in the course a student folder that is a link to the source:
+    only the regular file is copied, the rest is refused with a reason, no course file changes."""
+    root = make_course(tmp_path, A)
+    source = root / "source" / A / f"{NB}.ipynb"
+    text = source.read_text()
+    (root / "submitted" / "victim").mkdir(parents=True)
+    (root / "submitted" / "victim" / A).symlink_to(root / "source" / A, target_is_directory=True)
+    inbox = tmp_path / "inbox"
+    for student in ("ok", "linknb", "hard", "fifo", "victim", "ctl\x1b[2J", "other"):
+        (inbox / student).mkdir(parents=True)
+    (inbox / "ok" / f"{NB}.ipynb").write_text(text)
+    (inbox / "linknb" / f"{NB}.ipynb").symlink_to(source)
+    os.link(source, inbox / "hard" / f"{NB}.ipynb")
+    os.mkfifo(inbox / "fifo" / f"{NB}.ipynb")
+    (inbox / "victim" / f"{NB}.ipynb").write_text("a different notebook")  # --replace would rename the source
+    (inbox / "ctl\x1b[2J" / f"{NB}.ipynb").write_text(text)
+    (inbox / "linkdir").symlink_to(inbox / "ok", target_is_directory=True)
+    (inbox / "other" / A).symlink_to(inbox / "ok", target_is_directory=True)
+    before = _fingerprint(root)
+    report = pipeline.import_submissions(root, A, inbox, replace=True, log=lambda *_: None)
+    assert report["imported"] == [f"ok/{NB}"]
+    refused = "\n".join(report["refused"])
+    for fragment in (f"linknb/{NB}.ipynb: {NB}.ipynb is a symbolic link", f"hard/{NB}.ipynb: {NB}.ipynb has 2 names",
+                     f"fifo/{NB}.ipynb: {NB}.ipynb is a FIFO", "'linkdir': linkdir is a symbolic link",
+                     "name with control characters", f"other/{A} is a symbolic link",
+                     f"victim/{NB}: in the course: submitted/victim/{A} is a symbolic link"):
+        assert fragment in refused, refused
+    assert len(report["refused"]) == 7, refused
+    assert _changed(before, _fingerprint(root)) == ["submitted/ok", f"submitted/ok/{A}", f"submitted/ok/{A}/{NB}.ipynb",
+                                                    f"submitted/ok/{A}/timestamp.txt"]
+    assert source.read_text() == text and not list((root / "source" / A).glob("*.replaced-*"))
+    assert cli.main(["--course", str(root), "import", A, str(inbox)]) == 1  # refusals are an exit code
+
+
+def test_import_lms_zip_refuses_hostile_members(tmp_path):
+    """An LMS zip with members that are a symbolic link, a device, an absolute path, a '..' path, control
+    characters in a folder name, and a corrupt member: only the regular, well-named one is copied."""
+    import stat
+
+    root = make_course(tmp_path, A)
+    text = (root / "source" / A / f"{NB}.ipynb").read_text()
+    archive = tmp_path / "submissions.zip"
+
+    def member(name, mode=None):
+        info = zipfile.ZipInfo(name)
+        info.create_system = 3
+        info.external_attr = ((mode if mode is not None else stat.S_IFREG | 0o644) & 0xFFFF) << 16
+        return info
+
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(member(f"alice_1_{NB}.ipynb"), text)
+        zf.writestr(member(f"bob_1_{NB}.ipynb", stat.S_IFLNK | 0o777), f"../../source/{A}/{NB}.ipynb")
+        zf.writestr(member(f"carol_1_{NB}.ipynb", stat.S_IFCHR | 0o666), "")
+        zf.writestr(member(f"/tmp/dave_1_{NB}.ipynb"), text)
+        zf.writestr(member(f"../erin_1_{NB}.ipynb"), text)
+        zf.writestr(member(f"x\x07/frank_1_{NB}.ipynb"), text)
+        zf.writestr(member(f"gina_1_{NB}.ipynb"), text)
+    data = bytearray(archive.read_bytes())
+    spot = data.rindex(b'"cells"')  # in gina's (stored, uncompressed) member: her CRC no longer matches
+    data[spot + 1] ^= 0x20
+    archive.write_bytes(bytes(data))
+    report = pipeline.import_submissions(root, A, archive, log=lambda *_: None)
+    assert report["imported"] == [f"alice/{NB}"]
+    refused = "\n".join(report["refused"])
+    for fragment in ("bob_1_", "a symbolic link, not a regular file", "a character device", "absolute path",
+                     "'..' in the path", "name with control characters", "gina_1_", "cannot be read from the zip"):
+        assert fragment in refused, refused
+    assert len(report["refused"]) == 6, refused
+    assert sorted(p.name for p in (root / "submitted").iterdir()) == ["alice"]

@@ -75,7 +75,7 @@ def main(argv=None) -> int:
             print(path)
     elif args.command == "import":
         report = pipeline.import_submissions(root, args.assignment, args.path, replace=args.replace)
-        return 1 if report["kept"] else 0
+        return 1 if report["kept"] or report["refused"] else 0
     elif args.command == "autograde":
         options = pipeline.Options(
             workers=args.workers, cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,

@@ -16,17 +16,30 @@ import dataclasses
 import io
 import json
 import multiprocessing
+import os
 import re
 import shutil
 import sqlite3
+import stat
 import time
 import warnings
 import zipfile
+import zlib
 from multiprocessing.connection import wait
 from pathlib import Path
 
 from course_utils.grading import status as st
-from course_utils.grading.integrity import compare_with_release, load_submission, repair
+from course_utils.grading.integrity import (
+    Refused,
+    bad_name,
+    compare_with_release,
+    describe_mode,
+    folder_problem,
+    load_submission,
+    read_regular,
+    read_timestamp,
+    repair,
+)
 from course_utils.nbgrader_course import (
     COURSE_ROOT,
     course_config,
@@ -85,66 +98,136 @@ def _match_lms_name(filename: str, notebooks: list[str]):
     return None
 
 
+def _from_folder(path: Path, assignment: str, notebooks: list[str], refused: list) -> list:
+    """``[(student, notebook, bytes)]`` from a folder of ``<student>/[<assignment>/]<notebook>.ipynb``:
+    only real folders and regular files with one name; everything else goes to ``refused``."""
+    items = []
+    for entry in sorted(path.iterdir()):
+        if entry.is_symlink() or bad_name(entry.name):
+            refused.append(f"{entry.name!r}: {folder_problem(entry, path) or 'a symbolic link'}")
+            continue
+        if not entry.is_dir():
+            continue
+        for notebook in notebooks:
+            for candidate in (entry / f"{notebook}.ipynb", entry / assignment / f"{notebook}.ipynb"):
+                problem = folder_problem(candidate.parent, path)
+                if problem is None and not os.path.lexists(candidate):
+                    continue
+                try:
+                    if problem:
+                        raise Refused(problem)
+                    items.append((entry.name, notebook, read_regular(candidate, MAX_ZIP_MEMBER_BYTES)))
+                except (Refused, OSError) as error:
+                    refused.append(f"{candidate.relative_to(path)}: {error}")
+                break
+    return items
+
+
+def _zip_member_problem(info: zipfile.ZipInfo) -> str | None:
+    """Why a member of an LMS zip is not extracted: an absolute path, ``..``, control characters, or not a
+    regular file (a symbolic link, device, FIFO... as recorded by a Unix zip)."""
+    name = info.filename
+    parts = name.replace("\\", "/").split("/")
+    if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name):
+        return "absolute path"
+    if ".." in parts:
+        return "'..' in the path"
+    if any(bad_name(part) for part in parts if part not in ("", ".")):
+        return "name with control characters"
+    mode = info.external_attr >> 16
+    if info.create_system == 3 and stat.S_IFMT(mode) and not stat.S_ISREG(mode):  # no type bits: a file
+        return f"{describe_mode(mode)}, not a regular file"
+    return None
+
+
+def _from_zip(path: Path, notebooks: list[str], refused: list, skipped: list) -> list:
+    latest = {}  # (student, notebook) -> (resubmission number, member): an LMS appends -1, -2... to resubmissions
+    items = []
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.is_dir() or "__MACOSX" in info.filename:
+                continue
+            match = _match_lms_name(info.filename, notebooks)
+            problem = _zip_member_problem(info)
+            if problem:
+                refused.append(f"{info.filename!r}: {problem}")
+            elif match is None:
+                skipped.append(f"{info.filename}: name does not end with _<notebook>.ipynb")
+            elif info.file_size > MAX_ZIP_MEMBER_BYTES:
+                skipped.append(f"{info.filename}: larger than {MAX_ZIP_MEMBER_BYTES} bytes")
+            elif match[2] >= latest.get(match[:2], (-1, None))[0]:
+                latest[match[:2]] = (match[2], info)
+        for (student, notebook), (_, info) in sorted(latest.items()):
+            try:
+                items.append((student, notebook, archive.read(info)))
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, zlib.error) as error:
+                refused.append(f"{info.filename!r}: cannot be read from the zip ({error})")
+    return items
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write ``path`` through a new file renamed into place: a link already there is replaced, never followed."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, path)
+
+
 def import_submissions(root: Path, assignment: str, path: Path, replace: bool = False, log=print) -> dict:
     """Copy submissions into ``submitted/<student>/<assignment>/``; the originals are only read.
 
     ``path`` is a folder of ``<student>/<notebook>.ipynb`` or an LMS zip of ``<student>_..._<notebook>.ipynb``.
-    An existing submitted file with different content is kept (and reported) unless ``replace``, in which
-    case it is first saved as ``<notebook>.ipynb.replaced-<time>``.
+    Every path in it is hostile: only regular files are copied, never a symbolic link, hard link, device,
+    FIFO, a zip member with an absolute path, ``..`` or control characters (listed as ``refused``); nothing
+    is written through a link in ``submitted/``. An existing submitted file with different content is kept
+    (and reported) unless ``replace``, in which case it is first saved as ``<notebook>.ipynb.replaced-<time>``.
     """
     root, path = Path(root), Path(path)
     notebooks = notebook_names(root, assignment)
-    items = []  # (student, notebook, bytes)
-    skipped = []
+    skipped, refused = [], []
     if path.is_dir():
-        for student_dir in sorted(p for p in path.iterdir() if p.is_dir()):
-            for notebook in notebooks:
-                candidates = [student_dir / f"{notebook}.ipynb", student_dir / assignment / f"{notebook}.ipynb"]
-                found = next((c for c in candidates if c.is_file()), None)
-                if found:
-                    items.append((student_dir.name, notebook, found.read_bytes()))
+        items = _from_folder(path, assignment, notebooks, refused)
     elif zipfile.is_zipfile(path):
-        latest = {}  # (student, notebook) -> (resubmission number, member): an LMS appends -1, -2... to resubmissions
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                if info.is_dir() or "__MACOSX" in info.filename:
-                    continue
-                match = _match_lms_name(info.filename, notebooks)
-                if match is None:
-                    skipped.append(f"{info.filename}: name does not end with _<notebook>.ipynb")
-                elif info.file_size > MAX_ZIP_MEMBER_BYTES:
-                    skipped.append(f"{info.filename}: larger than {MAX_ZIP_MEMBER_BYTES} bytes")
-                elif match[2] >= latest.get(match[:2], (-1, None))[0]:
-                    latest[match[:2]] = (match[2], info)
-            for (student, notebook), (_, info) in sorted(latest.items()):
-                items.append((student, notebook, archive.read(info)))
+        items = _from_zip(path, notebooks, refused, skipped)
     else:
         raise SystemExit(f"{path} is neither a folder nor a zip file")
     imported, kept = [], []
     for student, notebook, data in items:
         if not _SAFE_ID.match(student):
-            skipped.append(f"{student}/{notebook}: unusable student id")
+            skipped.append(f"{student!r}/{notebook}: unusable student id")
             continue
         target_dir = root / "submitted" / student / assignment
         target = target_dir / f"{notebook}.ipynb"
-        if target.exists():
-            if target.read_bytes() == data:
+        try:
+            problem = folder_problem(target_dir, root / "submitted")
+            if problem:
+                raise Refused(f"in the course: submitted/{problem}")
+            existing = read_regular(target, MAX_ZIP_MEMBER_BYTES) if os.path.lexists(target) else None
+        except Refused as error:
+            refused.append(f"{student}/{notebook}: {error}; not written")
+            continue
+        if existing is not None:
+            if existing == data:
                 continue
             if not replace:
                 kept.append(f"{student}/{notebook}")
                 continue
             target.rename(target.with_name(f"{target.name}.replaced-{time.strftime('%Y%m%d-%H%M%S')}"))
         target_dir.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        if not (target_dir / "timestamp.txt").exists():
-            (target_dir / "timestamp.txt").write_text(time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()))
+        _write_new(target, data)
+        if not os.path.lexists(target_dir / "timestamp.txt"):
+            _write_new(target_dir / "timestamp.txt", time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()).encode())
         imported.append(f"{student}/{notebook}")
     for line in skipped:
         log(f"skipped {line}")
+    for line in refused:
+        log(f"refused {line}")
     for line in kept:
         log(f"kept the existing different submission {line} (use --replace to replace it)")
     log(f"imported {len(imported)} notebook(s) into {root / 'submitted'}")
-    return {"imported": imported, "kept": kept, "skipped": skipped}
+    return {"imported": imported, "kept": kept, "skipped": skipped, "refused": refused}
 
 
 # ---------------------------------------------------------------------------------------- autograde
@@ -243,20 +326,30 @@ def _record_api(root: Path):
 
 
 def _precheck(root: Path, assignment: str, student: str, notebooks: list[str]) -> dict:
-    """Status records before grading: not submitted / invalid / cells missing / tampering."""
+    """Status records before grading: not submitted / invalid / cells missing / tampering.
+
+    Nothing in ``submitted/`` is followed or read unless it is a real folder or a regular file with one
+    name (:func:`.integrity.read_regular`): a submission never reads or changes a file of the course."""
     import nbformat
 
     records = {}
+    folder = root / "submitted" / student / assignment
+    refused = folder_problem(folder, root / "submitted")
+    _, stamp_problem = (None, None) if refused else read_timestamp(folder)
     for notebook in notebooks:
         record = st.new_record(student, notebook)
-        path = root / "submitted" / student / assignment / f"{notebook}.ipynb"
-        if not path.exists():
+        path = folder / f"{notebook}.ipynb"
+        if refused:
+            st.add_flag(record, st.INVALID, refused)
+        elif not os.path.lexists(path):
             st.add_flag(record, st.NOT_SUBMITTED, f"no {notebook}.ipynb in the submission")
         else:
             nb, problem = load_submission(path)
             if nb is None:
                 st.add_flag(record, st.INVALID, problem)
             else:
+                if stamp_problem:
+                    st.add_flag(record, st.TAMPERING, stamp_problem)
                 released = nbformat.read(root / "release" / assignment / f"{notebook}.ipynb", as_version=4)
                 repaired_path = root / "grading" / assignment / "repaired" / student / f"{notebook}.ipynb"
                 repaired_path.unlink(missing_ok=True)
@@ -364,7 +457,8 @@ def _suspicious_hint(root, assignment, student, notebook) -> str:
     import nbformat
 
     try:
-        nb = nbformat.read(root / "submitted" / student / assignment / f"{notebook}.ipynb", as_version=4)
+        nb = nbformat.reads(read_regular(root / "submitted" / student / assignment / f"{notebook}.ipynb").decode(),
+                            as_version=4)
     except Exception:  # noqa: BLE001
         return ""
     found = []
@@ -392,9 +486,10 @@ def _record_student(root, assignment, student, records, results, options, log, a
     if executed_dir.exists():
         shutil.rmtree(executed_dir)
     executed_dir.mkdir(parents=True)
-    submitted_dir = root / "submitted" / student / assignment
-    if (submitted_dir / "timestamp.txt").exists():
-        shutil.copy(submitted_dir / "timestamp.txt", executed_dir / "timestamp.txt")
+    folder = root / "submitted" / student / assignment
+    timestamp = None if folder_problem(folder, root / "submitted") else read_timestamp(folder)[0]
+    if timestamp:
+        (executed_dir / "timestamp.txt").write_text(timestamp)
     any_executed = False
     for notebook, result in results.items():
         record = records[notebook]
@@ -635,7 +730,10 @@ def _autograde(root: Path, assignment: str, options: Options, students, log) -> 
     _ensure_assignment(root, assignment, log)
     notebooks = notebook_names(root, assignment)
     submitted = root / "submitted"
-    all_students = sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir()) if submitted.exists() else []
+    # whatever is named <student>/<assignment> is listed, links included (the pre-check refuses what is not a
+    # real folder): no submission vanishes
+    all_students = sorted(p.name for p in submitted.iterdir()
+                          if os.path.lexists(p / assignment)) if submitted.exists() else []
     students = sorted(students) if students else all_students
     start = time.perf_counter()
     # the workers start now and import nbgrader (and their re-check servers) while this process pre-checks

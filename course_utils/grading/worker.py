@@ -76,6 +76,7 @@ def _submission_path(task: dict, notebook: str) -> Path:
 
 def execute_notebook(task: dict, notebook: str) -> dict:
     """nbgrader autograde of one notebook in a scratch course: ``{"ok", "log", "executed", "wall_timeout", "seconds"}``."""
+    from course_utils.grading.integrity import read_regular, read_timestamp
     from course_utils.grading.pipeline import MAX_CELL_OUTPUT_CHARS, cap_outputs
 
     root, assignment, student = Path(task["root"]), task["assignment"], task["student"]
@@ -84,12 +85,12 @@ def execute_notebook(task: dict, notebook: str) -> dict:
         course = Path(scratch) / "course"
         shutil.copytree(root / "source" / assignment, course / "source" / assignment)
         shutil.copy(task["snapshot"], course / "gradebook.db")
-        submitted = root / "submitted" / student / assignment
         target = course / "submitted" / student / assignment
         target.mkdir(parents=True)
-        shutil.copy(_submission_path(task, notebook), target / f"{notebook}.ipynb")
-        if (submitted / "timestamp.txt").exists():
-            shutil.copy(submitted / "timestamp.txt", target / "timestamp.txt")
+        (target / f"{notebook}.ipynb").write_bytes(read_regular(_submission_path(task, notebook)))
+        timestamp, _ = read_timestamp(root / "submitted" / student / assignment)
+        if timestamp:
+            (target / "timestamp.txt").write_text(timestamp)
         api = _api(course, task)
         fired = threading.Event()
 
@@ -117,11 +118,12 @@ def execute_notebook(task: dict, notebook: str) -> dict:
 def recheck(task: dict, notebook: str) -> dict:
     import nbformat
 
+    from course_utils.grading.integrity import read_regular
     from course_utils.grading.recheck import recheck_notebook
 
     root, assignment = Path(task["root"]), task["assignment"]
     source = nbformat.read(root / "source" / assignment / f"{notebook}.ipynb", as_version=4)
-    submission = nbformat.read(_submission_path(task, notebook), as_version=4)
+    submission = nbformat.reads(read_regular(_submission_path(task, notebook)).decode("utf-8"), as_version=4)
     hide = [str(root.resolve())] if task.get("confine") else None
     return recheck_notebook(source, submission, timeout_s=task["recheck_timeout"], hide=hide)
 
