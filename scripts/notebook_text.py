@@ -13,7 +13,7 @@ import sys
 import jupytext
 import nbformat
 
-KEEP_CELL_METADATA = ("nbgrader", "tags")
+KEEP_CELL_METADATA = ("nbgrader", "tags", "quotes", "figures")
 
 
 def to_ipynb(src: str, dest: str) -> None:
