@@ -26,11 +26,11 @@ from ._validation import (
     check_shape,
 )
 from .activations import _KERNELS, ACTIVATIONS, sigmoid, softmax
-from .batchnorm import _batchnorm_backward, _batchnorm_forward
 from .batchnorm import _check_arguments as _check_batchnorm_arguments
 from .costs import _check_labels, _l2_gradient
-from .dropout import _as_mask, _dropout_backward, _dropout_forward
+from .dropout import _as_mask
 from .layers import _check_bias, _linear_backward, _linear_forward
+from .student_kernels import REFERENCE
 
 __all__ = ["OUTPUT_ACTIVATIONS", "accuracy", "layer_count", "model_backward", "model_forward", "predict"]
 
@@ -153,9 +153,10 @@ def _check_layers(
 
 def _forward(
     X, parameters, activations, keep_prob=1.0, rng=None, dropout_masks=None, bn_state=None, bn_mode="train",
-    bn_momentum=0.9, bn_epsilon=1e-5,
+    bn_momentum=0.9, bn_epsilon=1e-5, kernels=REFERENCE,
 ) -> tuple[np.ndarray, list[dict]]:
-    """Unchecked ``model_forward`` (arguments as returned by ``_check_forward``)."""
+    """Unchecked ``model_forward`` (arguments as returned by ``_check_forward``); dropout and batch norm run
+    the functions of ``kernels`` (a :class:`~course_utils.student_kernels.Kernels`)."""
     L = len(activations)
     A = X
     caches = []
@@ -168,7 +169,8 @@ def _forward(
         bn_cache = None
         if gamma is not None:
             running = _running_statistics(bn_state, l)
-            Z, bn_cache = _batchnorm_forward(Z, gamma, parameters[f"beta{l}"], running, bn_mode, bn_momentum, bn_epsilon)
+            Z, bn_cache = kernels.batchnorm_forward_step(Z, gamma, parameters[f"beta{l}"], running, bn_mode,
+                                                         bn_momentum, bn_epsilon)
             if bn_state is not None and bn_mode == "train":
                 bn_state[f"running_mean{l}"] = running["mean"]
                 bn_state[f"running_var{l}"] = running["var"]
@@ -176,7 +178,7 @@ def _forward(
         dropout_cache = None
         if l < L and keep_prob < 1.0:
             mask = None if dropout_masks is None else dropout_masks.get(l)
-            A, dropout_cache = _dropout_forward(A, keep_prob, rng, mask)
+            A, dropout_cache = kernels.dropout_forward_step(A, keep_prob, rng, mask)
         caches.append(
             {
                 "linear": linear_cache,
@@ -220,15 +222,15 @@ def model_forward(
     return AL, caches
 
 
-def _backward(AL: np.ndarray, Y: np.ndarray, caches: list, lambd: float = 0.0) -> dict:
-    """Unchecked ``model_backward``. The input gradient dA0 is not computed (nothing uses it)."""
+def _backward(AL: np.ndarray, Y: np.ndarray, caches: list, lambd: float = 0.0, kernels=REFERENCE) -> dict:
+    """Unchecked ``model_backward`` with the dropout and batch norm of ``kernels``. dA0 is not computed."""
     m = AL.shape[1]
     grads = {}
     dZ = AL - Y
     for l in range(len(caches), 0, -1):
         cache = caches[l - 1]
         if cache["batchnorm"] is not None:
-            dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = _batchnorm_backward(dZ, cache["batchnorm"])
+            dZ, grads[f"dgamma{l}"], grads[f"dbeta{l}"] = kernels.batchnorm_backward_step(dZ, cache["batchnorm"])
         dA_prev, dW, db = _linear_backward(dZ, cache["linear"], need_dA_prev=l > 1)
         if lambd > 0:
             dW += _l2_gradient(cache["linear"][1], lambd, m)
@@ -238,7 +240,7 @@ def _backward(AL: np.ndarray, Y: np.ndarray, caches: list, lambd: float = 0.0) -
         if l > 1:
             below = caches[l - 2]
             if below["dropout"] is not None:
-                dA_prev = _dropout_backward(dA_prev, below["dropout"])
+                dA_prev = kernels.dropout_backward_step(dA_prev, below["dropout"])
             dZ = _KERNELS[below["activation"]][1](dA_prev, below["activation_input"])
     return grads
 

@@ -21,7 +21,6 @@ from ._validation import (
 )
 from .costs import _check_labels, _cost
 from .initialization import initialize_parameters
-from .minibatch import _mini_batches
 from .mlp import (
     _accuracy,
     _backward,
@@ -33,6 +32,7 @@ from .mlp import (
 )
 from .mlp import _labels as _output_labels
 from .optimizers import make_optimizer
+from .student_kernels import REFERENCE, Kernels
 
 
 @dataclasses.dataclass
@@ -68,13 +68,13 @@ def _labels(AL: np.ndarray, output: str) -> np.ndarray:
     return _output_labels(AL, output)
 
 
-def _predict_in_blocks(X: np.ndarray, parameters: dict, activations: list, bn_state) -> np.ndarray:
+def _predict_in_blocks(X: np.ndarray, parameters: dict, activations: list, bn_state, kernels=REFERENCE) -> np.ndarray:
     """Unchecked ``predict(X, ...)`` computed on blocks of ``_EVAL_BLOCK`` columns (examples are independent
     at test time). For m = 10,000 this was about 1.5-2.5x faster inside ``train`` than one call (no
     ``(n[l], m)`` temporaries)."""
     blocks = [
         _labels(_forward(X[:, start : start + _EVAL_BLOCK], parameters, activations, bn_state=bn_state,
-                         bn_mode="test")[0], activations[-1])
+                         bn_mode="test", kernels=kernels)[0], activations[-1])
         for start in range(0, X.shape[1], _EVAL_BLOCK)
     ]
     return blocks[0] if len(blocks) == 1 else np.concatenate(blocks, axis=1)
@@ -115,6 +115,7 @@ def train(
     patience: int | None = None,
     eval_every: int | None = 1,
     progress: bool = True,
+    kernels: Kernels | None = None,
 ) -> TrainingResult:
     """Train an L-layer network on ``X`` ``(n_x, m)``, ``Y`` ``(n[L], m)``; returns a :class:`TrainingResult`.
 
@@ -130,9 +131,15 @@ def train(
     epochs' ``train_accuracy`` is NaN. ``eval_every=None`` never computes it.
     ``progress`` shows a tqdm bar, except while nbgrader executes the notebook (``NBGRADER_EXECUTION`` set):
     nobody watches a graded run, and each bar update is a widget message the grader has to process.
+    ``kernels`` (from :func:`course_utils.student_kernels.own_kernels`) swaps in the student's own dropout,
+    batch norm, mini-batches and update rule; ``None`` runs the course's reference.
     Raises ``ValueError`` if the cost becomes NaN or infinite (the training diverged).
     """
     rng = check_rng(rng)
+    if kernels is None:
+        kernels = REFERENCE
+    elif not isinstance(kernels, Kernels):
+        raise TypeError(f"kernels must be a Kernels (see own_kernels) or None, got {type(kernels).__name__}")
     X = as_float_array(X, "X", ndim=2)
     Y = as_float_array(Y, "Y", ndim=2)
     if X.shape[1] != Y.shape[1]:
@@ -166,7 +173,7 @@ def train(
         parameters = initialize_parameters(layer_dims, method=init, rng=rng, scale=init_scale, batchnorm=batchnorm)
     else:
         parameters = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
-    rule = make_optimizer(optimizer, **(optimizer_hyper or {}))
+    rule = kernels.update_rule(make_optimizer(optimizer, **(optimizer_hyper or {})))
     # Every check model_forward and compute_cost would make on each step, made once: the loop below
     # calls the unchecked kernels (the same computations).
     L = layer_count(parameters)
@@ -199,6 +206,9 @@ def train(
     )
     accuracy_pending = False
 
+    def recorded_cost(AL, Y_part, parameters) -> float:
+        return _cost(AL, Y_part, output, lambd, [parameters[key] for key in weight_keys] if lambd > 0 else ())
+
     progress = progress and "NBGRADER_EXECUTION" not in os.environ
     bar = tqdm(range(num_epochs), desc="training", disable=not progress, leave=False)
     for epoch in bar:
@@ -207,16 +217,15 @@ def train(
             check_non_negative(alpha, "learning_rate")
         else:
             alpha = learning_rate
-        batches = [(X, Y)] if mini_batch_size is None else _mini_batches(X, Y, mini_batch_size, rng)
+        batches = [(X, Y)] if mini_batch_size is None else kernels.mini_batches_of(X, Y, mini_batch_size, rng)
         total = 0.0
         for X_batch, Y_batch in batches:
-            AL, caches = _forward(X_batch, parameters, activations, keep_prob, rng, None, bn_state)
+            AL, caches = _forward(X_batch, parameters, activations, keep_prob, rng, None, bn_state, kernels=kernels)
             if accuracy_pending:  # the previous epoch's entry
                 history["train_accuracy"][-1] = _accuracy(_labels(AL, output), train_labels)
                 accuracy_pending = False
-            weights = [parameters[key] for key in weight_keys] if lambd > 0 else ()
-            total += X_batch.shape[1] * _cost(AL, Y_batch, output, lambd, weights)
-            grads = _backward(AL, Y_batch, caches, lambd)
+            total += X_batch.shape[1] * recorded_cost(AL, Y_batch, parameters)
+            grads = _backward(AL, Y_batch, caches, lambd, kernels)
             parameters, state = rule._step(parameters, grads, state, alpha)
         cost = total / X.shape[1]
         if not math.isfinite(cost):
@@ -231,14 +240,13 @@ def train(
             if reuse_forward:
                 accuracy_pending = True
             else:
-                predictions = _predict_in_blocks(X, parameters, activations, bn_state or None)
+                predictions = _predict_in_blocks(X, parameters, activations, bn_state or None, kernels)
                 history["train_accuracy"][-1] = _accuracy(predictions, train_labels)
         if has_dev:
             # Test mode whenever there are running statistics: the same forward pass as predict(X_dev).
             AL_dev, _ = _forward(X_dev, parameters, activations, bn_state=bn_state or None,
-                                 bn_mode="test" if bn_state else "train")
-            weights = [parameters[key] for key in weight_keys] if lambd > 0 else ()
-            dev_cost = _cost(AL_dev, Y_dev, output, lambd, weights)
+                                 bn_mode="test" if bn_state else "train", kernels=kernels)
+            dev_cost = recorded_cost(AL_dev, Y_dev, parameters)
             history["dev_cost"].append(dev_cost)
             history["dev_accuracy"].append(_accuracy(_labels(AL_dev, output), dev_labels))
             if dev_cost < best[0]:
@@ -250,7 +258,8 @@ def train(
             bar.set_postfix(cost=f"{cost:.4f}")
     bar.close()
     if accuracy_pending:
-        history["train_accuracy"][-1] = _accuracy(_predict_in_blocks(X, parameters, activations, None), train_labels)
+        history["train_accuracy"][-1] = _accuracy(_predict_in_blocks(X, parameters, activations, None, kernels),
+                                                  train_labels)
 
     best_epoch = len(history["cost"]) - 1
     if stopped_early:

@@ -54,6 +54,16 @@ def _autograded(root, student, assignment):
     return {p.name: nbformat.read(p, as_version=4) for p in (root / "autograded" / student / assignment).glob("*.ipynb")}
 
 
+# Assignments whose experiments train with the student's own functions (course_utils.student_kernels).
+TRAINS_WITH_OWN_CODE = {"week1_2_regularization", "week2_optimization", "week3_2_batchnorm"}
+
+
+def _printed(notebooks) -> str:
+    return "".join(output.get("text", "") for notebook in notebooks.values() for cell in notebook.cells
+                   if cell.cell_type == "code" for output in cell.get("outputs", [])
+                   if output["output_type"] == "stream")
+
+
 def _check_solution_ran_clean(notebooks):
     for name, notebook in notebooks.items():
         errors = [(i, out["ename"], out["evalue"]) for i, _, out in cell_errors(notebook)]
@@ -108,8 +118,15 @@ def test_assignment_round_trip(assignment, tmp_path):
     for name, record in st.load_statuses(root, assignment).items():
         assert (record["status"], record["score"]) == ("graded", record["max_score"]), (name, record)
 
-    _check_solution_ran_clean(_autograded(root, "solution", assignment))
-    _check_blank_fails_only_at_tests(_autograded(root, "blank", assignment))
+    solution_notebooks = _autograded(root, "solution", assignment)
+    blank_notebooks = _autograded(root, "blank", assignment)
+    _check_solution_ran_clean(solution_notebooks)
+    _check_blank_fails_only_at_tests(blank_notebooks)
+    if assignment in TRAINS_WITH_OWN_CODE:  # the solution trains with the student's code, the blank with the reference
+        assert "Training with your " in _printed(solution_notebooks)
+        assert "the course's reference for" not in _printed(solution_notebooks)
+        assert "Training with your " not in _printed(blank_notebooks)
+        assert "the course's reference for" in _printed(blank_notebooks)
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         solution = gradebook.find_submission(assignment, "solution")
         blank = gradebook.find_submission(assignment, "blank")
