@@ -34,13 +34,14 @@ from matplotlib.figure import Figure
 
 
 def _course_figure_problems(figure):
-    """What a reader misses on this figure: a title, axis labels on an axes that shows data."""
+    """What a reader misses on this figure: a title, axis labels on a visible axes that shows data (an image
+    drawn with its axes turned off needs none)."""
     problems = []
     axes = [ax for ax in figure.axes if ax.has_data() and not hasattr(ax, "_colorbar")]
     suptitle = figure._suptitle.get_text() if figure._suptitle is not None else ""
     if not suptitle and not all(any(ax.get_title(loc) for loc in ("left", "center", "right")) for ax in axes):
         problems.append("no title (neither a suptitle nor a title on every axes)")
-    for ax in axes:
+    for ax in (ax for ax in axes if ax.axison):
         for name, label, shared, figure_label in (
             ("x", "get_xlabel", ax.get_shared_x_axes(), figure._supxlabel),
             ("y", "get_ylabel", ax.get_shared_y_axes(), figure._supylabel),

@@ -129,9 +129,11 @@ def test_preamble_reports_each_displayed_figure(tmp_path):
         "axes[0].set_ylabel('y'); fig.suptitle('s'); plt.show()",
         "fig, ax = plt.subplots(); ax.plot([1, 2]); ax.set_xlabel('x')",  # shown by the inline backend at the end
         "fig, ax = plt.subplots(); plt.close(fig)",
+        "fig, axes = plt.subplots(1, 2)\nfor ax in axes: ax.imshow([[0, 1]]); ax.set_axis_off()\n"
+        "fig.suptitle('images'); plt.show()",
     ]
     path = tmp_path / "figures.ipynb"
-    metadata = [{}, {"figures": 1}, {"figures": 1}, {"figures": 1}, {}]
+    metadata = [{}, {"figures": 1}, {"figures": 1}, {"figures": 1}, {}, {"figures": 1}]
     cells = [nbformat.v4.new_code_cell(s, id=f"c{i}", metadata=m) for i, (s, m) in enumerate(zip(source, metadata))]
     nbformat.write(_notebook(*cells), path)
     problems = figure_problems(executed_solution(path))
