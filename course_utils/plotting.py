@@ -237,6 +237,7 @@ def plot_optimizer_paths(
     resolution: int = 200,
     title: str | None = None,
     minimum=None,
+    colors=None,
 ) -> Axes:
     """Contour plot of a 2-D function with optimizer trajectories on top.
 
@@ -247,6 +248,8 @@ def plot_optimizer_paths(
     xlim, ylim : ``(low, high)``; default: the range of the paths with a 10% margin.
     levels : number of contour levels or an increasing sequence of levels.
     minimum : optional ``(x, y)`` of the known minimum, drawn as a black cross.
+    colors : optional dict ``name -> matplotlib colour`` holding every path's name, to keep an optimizer's
+        colour from one plot to the next; default ``C0``, ``C1``, ... in the order of ``paths``.
 
     Each path is drawn as a line with small dots, a circle at its start and a star at its end.
     """
@@ -265,6 +268,13 @@ def plot_optimizer_paths(
         raise TypeError(f"levels must be an integer or a sequence of numbers, got {type(levels).__name__}")
     if isinstance(levels, numbers.Integral):
         levels = check_positive_int(levels, "levels")
+    if colors is None:
+        colors = {name: f"C{i % 10}" for i, name in enumerate(checked)}
+    if not isinstance(colors, Mapping):
+        raise TypeError(f"colors must be a dict of name -> colour, got {type(colors).__name__}")
+    missing = [name for name in checked if name not in colors]
+    if missing:
+        raise ValueError(f"colors must give a colour for every path, got none for {missing}")
     if minimum is not None:
         minimum = as_float_array(minimum, "minimum", ndim=1)
         if minimum.shape != (2,):
@@ -290,8 +300,8 @@ def plot_optimizer_paths(
     if zz.shape != xx.shape:
         raise ValueError(f"f(x, y) must return an array of the same shape as x, got {zz.shape} for {xx.shape}")
     ax.contour(xx, yy, zz, levels=levels, cmap="viridis", linewidths=0.8, zorder=0)
-    for i, (name, path) in enumerate(checked.items()):
-        color = f"C{i % 10}"
+    for name, path in checked.items():
+        color = colors[name]
         ax.plot(path[0], path[1], "-", marker=".", markersize=3, color=color, linewidth=1.2, label=str(name), zorder=2)
         ax.plot(path[0, 0], path[1, 0], "o", color=color, markeredgecolor="k", markersize=7, zorder=3)
         ax.plot(path[0, -1], path[1, -1], "*", color=color, markeredgecolor="k", markersize=12, zorder=3)

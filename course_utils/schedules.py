@@ -1,10 +1,18 @@
 """Learning-rate decay schedules.
 
 Every schedule is a function ``f(learning_rate0, epoch_num, **hyper) -> float``.
-``epoch_num`` is an integer counted **from 0** (the first pass over the data is
-epoch 0, as in ``for epoch_num in range(num_epochs)``), and every schedule
-returns ``learning_rate0`` times a factor that is at most 1 at epoch 0 and does
-not increase with ``epoch_num``.
+``epoch_num`` is an integer counted **from 0**: the first pass over the data is
+epoch 0 (as in ``for epoch_num in range(num_epochs)``), the one the lecture calls
+epoch 1. Every schedule returns ``learning_rate0`` times a factor that is at most
+1 at epoch 0 and does not increase with ``epoch_num``.
+
+The lecture's formulas count epochs from 1, so they already decay during the
+first pass (``alpha0 / (1 + decay_rate)`` for inverse-time decay). Here
+inverse-time, exponential, staircase and fixed-interval decay put ``epoch_num``
+itself into the formula: the first pass uses ``learning_rate0`` undecayed and
+every rate comes one epoch later than on the lecture's slide. Inverse-square-root
+decay is written with ``epoch_num + 1`` (``1/sqrt(0)`` does not exist), which is
+the lecture's own value for the same pass.
 
 :data:`SCHEDULES` maps names to the functions and :func:`make_schedule` fixes
 ``learning_rate0`` and the hyperparameters, giving a callable ``lr(epoch_num)``.
@@ -39,7 +47,10 @@ def _check_epoch(epoch_num) -> int:
 
 
 def inverse_time_decay(learning_rate0, epoch_num, decay_rate) -> float:
-    """``learning_rate0 / (1 + decay_rate * epoch_num)`` (the course's main formula).
+    """``learning_rate0 / (1 + decay_rate * epoch_num)``: the course's main formula, with ``epoch_num`` from 0.
+
+    Epoch 0 (the lecture's epoch 1) uses ``learning_rate0``; epoch ``e`` uses the
+    rate the lecture's slide gives its epoch ``e``, i.e. one pass later.
 
     Parameters
     ----------
@@ -81,9 +92,9 @@ def inverse_sqrt_decay(learning_rate0, epoch_num, k=1.0) -> float:
 
     The course writes ``k / sqrt(epoch_num) * learning_rate0`` with epochs counted
     from 1. Here, as for every schedule in this module, ``epoch_num`` counts from
-    0, so we use ``sqrt(epoch_num + 1)``: epoch 0 (the course's epoch 1) gets
-    ``k * learning_rate0``, epoch 3 gets ``k * learning_rate0 / 2``, and there is
-    no division by zero.
+    0 (epoch 0 is the lecture's epoch 1), so we use ``sqrt(epoch_num + 1)``: each
+    pass gets the lecture's rate for that pass (epoch 0 gets ``k * learning_rate0``,
+    epoch 3 gets ``k * learning_rate0 / 2``), and there is no division by zero.
 
     Parameters
     ----------

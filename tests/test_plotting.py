@@ -171,6 +171,15 @@ def test_plot_optimizer_paths(ax):
     assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
 
 
+def test_plot_optimizer_paths_colors_follow_the_names(ax):
+    paths = {"gd": np.zeros((2, 3)), "rmsprop": np.ones((2, 3))}
+    plotting.plot_optimizer_paths(_bowl, paths, ax=ax, colors={"rmsprop": "C4", "gd": "C0", "adam": "C5"})
+    by_label = {line.get_label(): line.get_color() for line in ax.get_lines()}
+    assert by_label["gd"] == "C0" and by_label["rmsprop"] == "C4"
+    with pytest.raises(ValueError, match=r"colors must give a colour for every path, got none for \['gd'\]"):
+        plotting.plot_optimizer_paths(_bowl, paths, ax=ax, colors={"rmsprop": "C4"})
+
+
 def test_plot_optimizer_paths_default_limits_cover_paths():
     path = np.array([[2.0, 1.0, 0.5], [-1.0, 0.0, 3.0]])
     ax = plotting.plot_optimizer_paths(_bowl, {"sgd": path}, levels=[0.1, 1.0, 5.0])
