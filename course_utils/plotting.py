@@ -519,7 +519,7 @@ def show_images(
     ``labels`` / ``predictions``: optional ``(k,)`` or ``(1, k)`` labels written above each image
     (a prediction that differs from its label is written in red). ``axes``: optional sequence of
     at least ``k`` axes to draw on; by default a new figure with ``ncols`` columns is made.
-    Returns ``(fig, axes)`` where ``axes`` is a flat array of the axes (extra ones are hidden).
+    Returns ``(fig, axes)`` where ``axes`` is a flat array of the axes (turned off; extra ones stay empty).
     """
     images = as_float_array(images, "images", ndim=2)
     try:
@@ -552,10 +552,8 @@ def show_images(
         fig = axes[0].figure
     vmin, vmax = float(images.min()), float(images.max())
     for i, a in enumerate(axes):
-        a.set_xticks([])
-        a.set_yticks([])
+        a.set_axis_off()  # pictures: no ticks, no axis labels to read
         if i >= k:
-            a.set_axis_off()
             continue
         a.imshow(images[:, i].reshape(h, w), cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
         parts, color = [], "black"
