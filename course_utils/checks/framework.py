@@ -81,8 +81,9 @@ class Exercise:
 def question(name: str, answer, why: str, choices: str = "", rel_tol: float = 0.0) -> Exercise:
     """A short conceptual question graded like an exercise.
 
-    The notebook's answer cell sets a variable (``answer_q = None`` in the student version) and its test cell
-    calls ``check(name, lambda: answer_q)``. ``answer`` is one letter of ``choices`` (multiple choice, e.g.
+    The notebook's answer cell defines ``def answer_q(): return "b"`` (nbgrader turns the body into the usual
+    ``raise NotImplementedError()`` stub, so the blank notebook still runs) and its test cell calls
+    ``check(name, answer_q)``. ``answer`` is one letter of ``choices`` (multiple choice, e.g.
     ``choices="abcd"``) or, when ``choices`` is empty, a number accepted within ``rel_tol`` (relative).
     ``why`` is shown with a wrong answer: it says what to reconsider, without giving the answer away.
     """
