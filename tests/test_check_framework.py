@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from course_utils.checks import CheckFailed, all_exercises, check, get_exercise
-from course_utils.checks.framework import Case, expect_array, expect_number
+from course_utils.checks.framework import (
+    Case, Exercise, expect_array, expect_number, judge_seed_cases, run_check, seed_cases,
+)
 
 
 def test_renamed_parameter_gets_a_clear_message():
@@ -359,3 +361,34 @@ def test_the_in_place_comparison_survives_a_notebook_that_replaced_numpy_functio
         return dA * D / keep_prob
 
     check("dropout_backward", dropout_backward, hidden=True)
+
+
+def _drawing_exercise(seeds) -> Exercise:
+    """A fake exercise: draw n uniform numbers from rng; its cases are ``seed_cases`` with ``seeds``."""
+    return Exercise(name="draw", visible_cases=lambda: seed_cases("n=6", {"n": 6}, seeds), hidden_cases=list,
+                    judge=lambda case, output: judge_seed_cases(case, [output], "draws", "rng.random(n)"))
+
+
+def test_seed_cases_compare_each_case_with_the_first_of_its_group():
+    trio = _drawing_exercise((3, 3, 4))
+    assert [case.label for case in trio.cases()] == [
+        "n=6, rng seed 3", "n=6, rng seed 3 again: the same result expected", "n=6, rng seed 4: another result expected"]
+    run_check(trio, lambda n, rng: rng.random(n))
+    with pytest.raises(CheckFailed, match="same rng seed gave different draws .* e.g. rng.random"):
+        run_check(trio, lambda n, rng: np.random.random(n))
+    with pytest.raises(CheckFailed, match=r"different rng seeds gave the same draws \[case: n=6, rng seed 4"):
+        run_check(trio, lambda n, rng: np.random.default_rng(0).random(n))
+    pair = _drawing_exercise((3, 4))  # without the same seed again: only a function that ignores its rng fails
+    run_check(pair, lambda n, rng: np.random.random(n))
+    with pytest.raises(CheckFailed, match="different rng seeds gave the same draws"):
+        run_check(pair, lambda n, rng: np.random.default_rng(0).random(n))
+
+
+def test_a_seed_case_judged_alone_is_not_compared_with_a_stale_output():
+    exercise = _drawing_exercise((3, 3, 4))
+    first, _, other = exercise.cases()
+    reseeded = np.random.default_rng(0).random(6)
+    exercise.judge(first, reseeded)
+    with pytest.raises(CheckFailed, match="ignores the rng"):
+        exercise.judge(other, reseeded)
+    exercise.judge(other, reseeded)  # the group was closed by its last case: nothing left to compare with

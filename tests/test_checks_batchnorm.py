@@ -414,20 +414,9 @@ def test_exercise_names_and_forbidden_modules():
         assert exercise.visible_cases() and exercise.hidden_cases()
 
 
-# ----------------------------------------------------------------------------- variant table (issue 11)
+# ----------------------------------------------------------------------------- variants
 
-from tests.check_tools import passes_everywhere, variant_params  # noqa: E402
 from tests.variants import batchnorm as variants  # noqa: E402
-
-
-@pytest.mark.parametrize("name, fn", variant_params(variants.CORRECT))
-def test_correct_variants_pass_visible_hidden_and_split_checks(name, fn):
-    passes_everywhere(name, fn)
-
-
-@pytest.mark.parametrize("name, fn, fragment", variant_params(variants.MISTAKES))
-def test_named_mistakes_get_their_message(name, fn, fragment):
-    fails_with(name, fn, fragment)
 
 
 def test_generic_backward_message_names_case_entry_and_formula():

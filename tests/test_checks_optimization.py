@@ -544,20 +544,10 @@ def test_schedule_lr_not_a_number():
     assert "single number" in failure("schedule_lr", lambda learning_rate0, epoch_num, decay_rate, time_interval: [0.1, 0.2])
 
 
-# =============================================================================== variant table (issue 11)
+# =============================================================================== variants
 
-from tests.check_tools import fails_with, passes_everywhere, variant_params  # noqa: E402
+from tests.check_tools import fails_with  # noqa: E402
 from tests.variants import optimization as variants  # noqa: E402
-
-
-@pytest.mark.parametrize("name, fn", variant_params(variants.CORRECT))
-def test_correct_variants_pass_visible_hidden_and_split_checks(name, fn):
-    passes_everywhere(name, fn)
-
-
-@pytest.mark.parametrize("name, fn, fragment", variant_params(variants.MISTAKES))
-def test_named_mistakes_get_their_message(name, fn, fragment):
-    fails_with(name, fn, fragment)
 
 
 def test_a_step_off_by_1e_5_relative_is_caught():

@@ -11,6 +11,7 @@ from course_utils import initialization, normalization, splits
 from course_utils.checks import CheckFailed, check, get_exercise
 from course_utils.checks.framework import collect_outputs, judge_outputs
 from tests.check_tools import fails_with as _fails_with
+from tests.variants import setup as variants
 
 
 
@@ -181,24 +182,8 @@ def test_split_unimplemented_raises_not_implemented():
 # ------------------------------------------------------------------------------------ diagnose
 
 
-def _verdict(high_bias, high_variance):
-    if high_bias and high_variance:
-        return "high bias and high variance"
-    if high_bias:
-        return "high bias"
-    return "high variance" if high_variance else "good fit"
-
-
 def diagnose_right(train_error, dev_error, bayes_error):
-    return _verdict(train_error - bayes_error > 0.02 + 1e-12, dev_error - train_error > 0.02 + 1e-12)
-
-
-def diagnose_ignores_bayes(train_error, dev_error, bayes_error):
-    return _verdict(train_error > 0.02, dev_error - train_error > 0.02)
-
-
-def diagnose_dev_vs_bayes(train_error, dev_error, bayes_error):
-    return _verdict(train_error - bayes_error > 0.02, dev_error - bayes_error > 0.02)
+    return variants.verdict(train_error - bayes_error > 0.02 + 1e-12, dev_error - train_error > 0.02 + 1e-12)
 
 
 def test_diagnose_right_answers_pass():
@@ -207,14 +192,11 @@ def test_diagnose_right_answers_pass():
           hidden=True)
 
 
-def diagnose_at_least(train_error, dev_error, bayes_error):
-    return _verdict(train_error - bayes_error >= 0.02, dev_error - train_error >= 0.02)
-
-
 def test_diagnose_recognized_mistakes():
-    _fails_with("diagnose", diagnose_ignores_bayes, "avoidable bias is train_error - bayes_error, not train_error")
-    _fails_with("diagnose", diagnose_at_least, "exactly 0.02 is not high", "not `>=`")
-    _fails_with("diagnose", diagnose_dev_vs_bayes, "dev_error - train_error", "not dev_error - bayes_error")
+    _fails_with("diagnose", variants.diagnose_ignores_bayes,
+                "avoidable bias is train_error - bayes_error, not train_error")
+    _fails_with("diagnose", variants.diagnose_at_least, "exactly 0.02 is not high", "not `>=`")
+    _fails_with("diagnose", variants.diagnose_dev_vs_bayes, "dev_error - train_error", "not dev_error - bayes_error")
 
 
 def test_diagnose_other_mistakes():
@@ -240,15 +222,6 @@ def normalize_right(X_train, X_dev):
     return (X_train - mu) / sigma, (X_dev - mu) / sigma
 
 
-def normalize_dev_own_stats(X_train, X_dev):
-    return tuple((X - X.mean(axis=1, keepdims=True)) / X.std(axis=1, keepdims=True) for X in (X_train, X_dev))
-
-
-def normalize_by_variance(X_train, X_dev):
-    mu, var = X_train.mean(axis=1, keepdims=True), X_train.var(axis=1, keepdims=True)
-    return (X_train - mu) / var, (X_dev - mu) / var
-
-
 def normalize_only_centered(X_train, X_dev):
     mu = X_train.mean(axis=1, keepdims=True)
     return X_train - mu, X_dev - mu
@@ -260,11 +233,6 @@ def normalize_per_example(X_train, X_dev):
 
 def normalize_sample_std(X_train, X_dev):
     mu, sigma = X_train.mean(axis=1, keepdims=True), X_train.std(axis=1, ddof=1, keepdims=True)
-    return (X_train - mu) / sigma, (X_dev - mu) / sigma
-
-
-def normalize_global_stats(X_train, X_dev):
-    mu, sigma = X_train.mean(), X_train.std()
     return (X_train - mu) / sigma, (X_dev - mu) / sigma
 
 
@@ -285,12 +253,14 @@ def test_normalize_right_answer_passes():
 
 
 def test_normalize_recognized_mistakes():
-    _fails_with("normalize", normalize_dev_own_stats, "X_dev_n", "normalized with its own mean and standard deviation")
-    _fails_with("normalize", normalize_by_variance, "divided by the variance", "instead of the standard deviation")
+    _fails_with("normalize", variants.normalize_dev_own_stats, "X_dev_n",
+                "normalized with its own mean and standard deviation")
+    _fails_with("normalize", variants.normalize_by_variance, "divided by the variance",
+                "instead of the standard deviation")
     _fails_with("normalize", normalize_only_centered, "only centered")
     _fails_with("normalize", normalize_per_example, "normalized each example (column) across its features")
     _fails_with("normalize", normalize_sample_std, "sample standard deviation (ddof=1)")
-    _fails_with("normalize", normalize_global_stats, "over the whole array", "axis=1, keepdims=True")
+    _fails_with("normalize", variants.normalize_global_stats, "over the whole array", "axis=1, keepdims=True")
     _fails_with("normalize", normalize_min_max, "min-max scaling")
 
 
@@ -299,7 +269,7 @@ def test_normalize_single_dev_example_with_own_stats():
     case = exercise.cases(hidden=True)[2]
     assert case.args["X_dev"].shape[1] == 1
     with np.errstate(divide="ignore", invalid="ignore"):
-        output = normalize_dev_own_stats(case.args["X_train"], case.args["X_dev"])
+        output = variants.normalize_dev_own_stats(case.args["X_train"], case.args["X_dev"])
     with pytest.raises(CheckFailed, match="normalized with its own statistics"):
         exercise.judge(case, list(output))
 
@@ -340,7 +310,7 @@ def test_initialize_he_right_answer_passes():
 
 def test_initialize_he_recognized_mistakes():
     _fails_with("initialize_he", lambda layer_dims, rng: _init(layer_dims, rng, lambda p, c: np.sqrt(1 / p)),
-                "that is Xavier's scale")
+                "that is LeCun's scale", "the videos call 'Xavier'")
     _fails_with("initialize_he", lambda layer_dims, rng: _init(layer_dims, rng, lambda p, c: np.sqrt(2 / c)),
                 "you used n_curr", "n_prev")
     _fails_with("initialize_he", lambda layer_dims, rng: _init(layer_dims, rng, lambda p, c: 0.01),
@@ -415,33 +385,9 @@ def test_collect_then_judge_in_two_steps(name, fn):
     judge_outputs(exercise, outputs, hidden=True)
 
 
-# ------------------------------------------------------------------------------------ variant table (issue 11)
-
-from tests.check_tools import passes_everywhere, variant_params  # noqa: E402
-from tests.variants import setup as variants  # noqa: E402
-
-
-@pytest.mark.parametrize("name, fn", variant_params(variants.CORRECT))
-def test_correct_variants_pass_visible_hidden_and_split_checks(name, fn):
-    passes_everywhere(name, fn)
-
-
-@pytest.mark.parametrize("name, fn, fragment", variant_params(variants.MISTAKES))
-def test_named_mistakes_get_their_message(name, fn, fragment):
-    _fails_with(name, fn, fragment)
+# ------------------------------------------------------------------------ variants (tests/variants/setup.py)
 
 
 def test_partial_shuffle_on_sorted_data_names_the_single_class():
     message = _fails_with("train_dev_test_split", variants.split_test_not_shuffled, "only part of the data was shuffled")
     assert "sorted" in message and "a single class" in message and "columns 45..49" in message
-
-
-def test_seed_trio_judged_alone_is_not_compared():
-    """A case judged out of order (no first output in this pass) is not compared with anything stale."""
-    exercise = get_exercise("initialize_he")
-    trio = [case for case in exercise.cases() if "rng seed" in case.label]
-    outputs = collect_outputs(exercise, variants.he_global_numpy_seeded)[-3:]
-    exercise.judge(trio[0], outputs[0]["output"])
-    with pytest.raises(CheckFailed, match="ignores the rng"):
-        exercise.judge(trio[2], outputs[2]["output"])
-    exercise.judge(trio[2], outputs[2]["output"])  # the trio was closed: nothing left to compare with

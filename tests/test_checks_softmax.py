@@ -293,25 +293,9 @@ def test_unimplemented_raises_not_implemented():
         check("softmax", stub)
 
 
-# ------------------------------------------------------------------- correct variants and named mistakes
+# ------------------------------------------------------------------- variants (tests/variants/softmax.py)
 
 from tests.variants import softmax as variants  # noqa: E402
-
-
-@pytest.mark.parametrize("hidden", [False, True])
-@pytest.mark.parametrize("name, fn", [(name, fn) for name, fns in variants.CORRECT.items() for fn in fns],
-                         ids=lambda value: getattr(value, "__name__", str(value)))
-def test_correct_variant_passes(name, fn, hidden):
-    check(name, fn, hidden=hidden)
-    exercise = get_exercise(name)
-    judge_outputs(exercise, collect_outputs(exercise, fn, hidden=hidden), hidden=hidden)
-
-
-@pytest.mark.parametrize("name, fn, fragment",
-                         [(name, fn, fragment) for name, pairs in variants.MISTAKES.items() for fn, fragment in pairs],
-                         ids=lambda value: getattr(value, "__name__", str(value))[:30])
-def test_named_mistake(name, fn, fragment):
-    _fails(name, fn, fragment)
 
 
 def test_mean_shift_passes_small_logits_but_not_a_far_logit():

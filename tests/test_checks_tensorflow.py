@@ -448,25 +448,3 @@ def test_collect_then_judge_reports_mistake():
     outputs = collect_outputs(exercise, gradient_without_watch)
     with pytest.raises(CheckFailed, match="tape.gradient returned None"):
         judge_outputs(exercise, outputs)
-
-
-# ------------------------------------------------------------------- correct variants and named mistakes
-
-from tests.check_tools import fails_with  # noqa: E402
-from tests.variants import tensorflow_intro as variants  # noqa: E402
-
-
-@pytest.mark.parametrize("hidden", [False, True])
-@pytest.mark.parametrize("name, fn", [(name, fn) for name, fns in variants.CORRECT.items() for fn in fns],
-                         ids=lambda value: getattr(value, "__name__", str(value)))
-def test_correct_variant_passes(name, fn, hidden):
-    check(name, fn, hidden=hidden)
-    exercise = get_exercise(name)
-    judge_outputs(exercise, collect_outputs(exercise, fn, hidden=hidden), hidden=hidden)
-
-
-@pytest.mark.parametrize("name, fn, fragment",
-                         [(name, fn, fragment) for name, pairs in variants.MISTAKES.items() for fn, fragment in pairs],
-                         ids=lambda value: getattr(value, "__name__", str(value))[:30])
-def test_named_mistake(name, fn, fragment):
-    fails_with(name, fn, fragment)

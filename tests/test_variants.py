@@ -70,31 +70,34 @@ def _paths(exercise):
     }
 
 
-def assert_correct(exercise, fn) -> None:
-    """``fn`` passes the notebook check, the hidden check and the re-check."""
+def _failures(exercise, fn):
+    """``(path, CheckFailed or None)`` for each of the three paths ``fn`` goes through."""
     for path, run in _paths(exercise).items():
+        failure = None
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 run(fn)
-        except CheckFailed as failure:
+        except CheckFailed as error:
+            failure = error
+        yield path, failure
+
+
+def assert_correct(exercise, fn) -> None:
+    """``fn`` passes the notebook check, the hidden check and the re-check."""
+    for path, failure in _failures(exercise, fn):
+        if failure is not None:
             pytest.fail(f"{exercise.name}: correct variant {fn.__name__} refused by the {path}: {failure}")
 
 
 def assert_mistake(exercise, fn, fragment: str) -> None:
     """``fn`` fails the hidden check and the re-check (and the notebook check, if it fails) naming ``fragment``."""
-    for path, run in _paths(exercise).items():
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                run(fn)
-        except CheckFailed as failure:
-            if fragment not in str(failure):
-                pytest.fail(f"{exercise.name}: mistake {fn.__name__}: the {path} says {str(failure)!r}, "
-                            f"without {fragment!r}")
-            continue
-        if path != "notebook check":
+    for path, failure in _failures(exercise, fn):
+        if failure is None and path != "notebook check":
             pytest.fail(f"{exercise.name}: mistake {fn.__name__} passes the {path} (expected {fragment!r})")
+        if failure is not None and fragment not in str(failure):
+            pytest.fail(f"{exercise.name}: mistake {fn.__name__}: the {path} says {str(failure)!r}, "
+                        f"without {fragment!r}")
 
 
 def test_variant_tables_name_exercises_of_their_check_module():

@@ -18,8 +18,9 @@ from course_utils import mlp as reference_mlp
 from course_utils.activations import sigmoid
 from course_utils.costs import compute_cost
 from course_utils.gradient_check import gradient_check
-from course_utils.checks.framework import Case, CheckFailed, Exercise, exercise_table, expect_array, expect_number, unpack
-from course_utils.checks.setup import hinted
+from course_utils.checks.framework import (
+    Case, CheckFailed, Exercise, exercise_table, expect_array, expect_number, hinted, unpack,
+)
 
 CACHE_KEYS = ("Z_norm", "mu", "var", "gamma", "epsilon")
 """Keys of the cache returned by the student's ``batchnorm_forward``."""

@@ -392,6 +392,61 @@ def run_check(exercise: Exercise, student_fn: Callable, hidden: bool = False) ->
     print(f"\u2714 {exercise.name}: all {len(cases)} {'hidden and visible ' if hidden else ''}checks passed")
 
 
+# ---------------------------------------------------------------- cases that draw from the rng argument
+
+_FIRST_DRAW: dict = {}  # first output of each group of seed cases, kept during one pass over the cases
+_SEED_ROLES: dict = {}  # case label -> (group name, role, whether it is the group's last case)
+
+
+def seed_cases(name: str, args: dict, seeds) -> list:
+    """Cases with the same arguments and the rng seeds ``seeds``, e.g. ``(12, 12, 13)``; ``name`` starts each label.
+
+    A function that draws only from its ``rng`` gives the first case's output again for the same seed and another
+    output for another seed; :func:`judge_seed_cases` checks both. Choose sizes for which two seeds give the same
+    output with negligible probability, even for a function that keeps each set in sorted order (< 1e-9).
+    """
+    cases = []
+    for i, seed in enumerate(seeds):
+        role = "first" if i == 0 else "same" if seed == seeds[0] else "other"
+        label = {"first": f"{name}, rng seed {seed}",
+                 "same": f"{name}, rng seed {seed} again: the same result expected",
+                 "other": f"{name}, rng seed {seed}: another result expected"}[role]
+        _SEED_ROLES[label] = (name, role, i == len(seeds) - 1)
+        cases.append(Case(label, {**args, "rng": Seed(seed)}))
+    return cases
+
+
+def judge_seed_cases(case: Case, arrays, what: str, draw: str) -> None:
+    """For a case made by :func:`seed_cases` (others are ignored): compare ``arrays`` with its group's first output.
+
+    Cases are judged in order, so the first case of a group is always judged before the others.
+    ``draw`` shows how to draw from the rng in this exercise (e.g. ``"rng.permutation(m)"``).
+    """
+    if case.label not in _SEED_ROLES:
+        return
+    name, role, last = _SEED_ROLES[case.label]
+    value = np.concatenate([np.ravel(np.asarray(a, dtype=np.float64)) for a in arrays])
+    if role == "first":
+        _FIRST_DRAW[name] = value
+        return
+    first = _FIRST_DRAW.pop(name, None) if last else _FIRST_DRAW.get(name)
+    if first is None or first.shape != value.shape:
+        return
+    same = bool(np.allclose(first, value, rtol=1e-12, atol=0.0))
+    if role == "same" and not same:
+        raise CheckFailed(
+            f"two calls with the same rng seed gave different {what} {describe(case)}: the result is not "
+            "reproducible, so your function draws from another source of randomness than its rng argument "
+            f"(np.random.rand, np.random.permutation, random.shuffle, ...). Draw only from the given rng, e.g. {draw}"
+        )
+    if role == "other" and same:
+        raise CheckFailed(
+            f"two different rng seeds gave the same {what} {describe(case)}: your function ignores the rng it is "
+            "given (it reseeds inside, e.g. np.random.seed(1) or np.random.default_rng(0), and then always draws "
+            f"the same numbers). Draw from the rng argument, e.g. {draw}, and never seed inside the function"
+        )
+
+
 # ---------------------------------------------------------------- comparing arrays with teaching messages
 
 
@@ -539,6 +594,17 @@ def expect_array(case: Case, got, expected, what: str, mistakes=(), rtol: float 
         f"{float(difference[worst]):.3g} at index {tuple(int(i) for i in worst)} "
         f"(got {float(got[worst]):.6g}, expected {float(expected[worst]):.6g})" + (f". Hint: {hint}" if hint else "")
     )
+
+
+@contextmanager
+def hinted(hint: str):
+    """Append ``hint`` (what to look at) to a generic "has wrong values" failure of :func:`expect_array`."""
+    try:
+        yield
+    except CheckFailed as failure:
+        if " has wrong values " not in str(failure):
+            raise
+        raise CheckFailed(f"{failure}. Look at {hint}") from None
 
 
 def expect_number(case: Case, got, expected: float, what: str, mistakes=(), rtol: float = 1e-6, atol: float = 1e-9) -> None:

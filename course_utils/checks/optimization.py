@@ -24,6 +24,7 @@ from course_utils import schedules as reference_schedules
 from course_utils.checks.framework import (
     CheckFailed,
     Case,
+    describe,
     Exercise,
     Seed,
     expect_array,
@@ -31,12 +32,10 @@ from course_utils.checks.framework import (
     expect_number,
     unpack,
     exercise_table,
+    hinted,
+    judge_seed_cases,
+    seed_cases,
 )
-from course_utils.checks.setup import hinted, judge_seed_trio, seed_trio
-
-
-def _where(case: Case) -> str:
-    return f"[case: {case.label}]"
 
 
 def _fixed(seed: int) -> np.random.Generator:
@@ -76,7 +75,7 @@ def _mini_batch_cases():
     cases.append(Case("X (3, 30), one-hot Y (3, 30) (n_y = 3 label rows), mini_batch_size=8",
                       {"X": X, "Y": Y, "mini_batch_size": 8, "rng": Seed(17)}))
     X, Y = _batch_data(2, 20, 8)
-    return cases + seed_trio("X (2, 20), mini_batch_size=4", {"X": X, "Y": Y, "mini_batch_size": 4}, 18, 19)
+    return cases + seed_cases("X (2, 20), mini_batch_size=4", {"X": X, "Y": Y, "mini_batch_size": 4}, (18, 18, 19))
 
 
 def _mini_batch_hidden_cases():
@@ -96,16 +95,16 @@ def _sizes_text(sizes) -> str:
 
 def _batch_array(case: Case, value, what: str, rows: int, k: int) -> np.ndarray:
     if value is None:
-        raise CheckFailed(f"{what} of mini-batch {k} is None {_where(case)}: did you forget to build it?")
+        raise CheckFailed(f"{what} of mini-batch {k} is None {describe(case)}: did you forget to build it?")
     if not isinstance(value, np.ndarray) or value.ndim != 2:
         shape = getattr(value, "shape", None)
         raise CheckFailed(
             f"{what} of mini-batch {k} should be a 2-D numpy array with {rows} rows, got "
-            f"{type(value).__name__}{'' if shape is None else f' of shape {shape}'} {_where(case)}"
+            f"{type(value).__name__}{'' if shape is None else f' of shape {shape}'} {describe(case)}"
         )
     if value.shape[0] != rows:
         hint = " (it looks transposed: keep one column per example)" if value.shape[1] == rows else ""
-        raise CheckFailed(f"{what} of mini-batch {k} has shape {value.shape}, expected {rows} rows{hint} {_where(case)}")
+        raise CheckFailed(f"{what} of mini-batch {k} has shape {value.shape}, expected {rows} rows{hint} {describe(case)}")
     return value
 
 
@@ -113,22 +112,22 @@ def _judge_random_mini_batches(case: Case, output) -> None:
     X, Y, size = case.args["X"], case.args["Y"], case.args["mini_batch_size"]
     (n_x, m), n_y = X.shape, Y.shape[0]
     if output is None:
-        raise CheckFailed(f"random_mini_batches returned None {_where(case)}: did you forget a `return`?")
+        raise CheckFailed(f"random_mini_batches returned None {describe(case)}: did you forget a `return`?")
     if not isinstance(output, list):
         raise CheckFailed(
-            f"random_mini_batches should return a list of (X_batch, Y_batch) pairs, got {type(output).__name__} {_where(case)}"
+            f"random_mini_batches should return a list of (X_batch, Y_batch) pairs, got {type(output).__name__} {describe(case)}"
         )
     X_batches, Y_batches = [], []
     for k, pair in enumerate(output):
         if not isinstance(pair, list) or len(pair) != 2:
             raise CheckFailed(
-                f"mini-batch {k} should be a pair (X_batch, Y_batch), got {type(pair).__name__} {_where(case)}"
+                f"mini-batch {k} should be a pair (X_batch, Y_batch), got {type(pair).__name__} {describe(case)}"
             )
         X_batch = _batch_array(case, pair[0], "X_batch", n_x, k)
         Y_batch = _batch_array(case, pair[1], "Y_batch", n_y, k)
         if X_batch.shape[1] != Y_batch.shape[1]:
             raise CheckFailed(
-                f"mini-batch {k} pairs {X_batch.shape[1]} examples of X with {Y_batch.shape[1]} labels {_where(case)}"
+                f"mini-batch {k} pairs {X_batch.shape[1]} examples of X with {Y_batch.shape[1]} labels {describe(case)}"
             )
         X_batches.append(X_batch)
         Y_batches.append(Y_batch)
@@ -139,17 +138,17 @@ def _judge_random_mini_batches(case: Case, output) -> None:
     if sizes != expected:
         if rest and sizes == expected[:-1]:
             raise CheckFailed(
-                f"the last, smaller mini-batch is missing {_where(case)}: m = {m} is not a multiple of "
+                f"the last, smaller mini-batch is missing {describe(case)}: m = {m} is not a multiple of "
                 f"mini_batch_size = {size}, so after {full} full batches the remaining {rest} examples form one "
                 "more batch. Dropping them means those examples are never used for training."
             )
         if sizes == expected + [0]:
             raise CheckFailed(
-                f"there is an empty mini-batch at the end {_where(case)}: when m = {m} is a multiple of "
+                f"there is an empty mini-batch at the end {describe(case)}: when m = {m} is a multiple of "
                 f"mini_batch_size = {size} there is no partial batch; only add one when m % mini_batch_size != 0."
             )
         raise CheckFailed(
-            f"wrong mini-batch sizes {_where(case)}: got {_sizes_text(sizes)}, expected {_sizes_text(expected)} "
+            f"wrong mini-batch sizes {describe(case)}: got {_sizes_text(sizes)}, expected {_sizes_text(expected)} "
             f"({full} full batches of mini_batch_size = {size}"
             + (f", then one batch with the m % mini_batch_size = {rest} remaining examples)" if rest else ")")
         )
@@ -162,38 +161,38 @@ def _judge_random_mini_batches(case: Case, output) -> None:
         same_rows = sorted(map(tuple, X_all)) == sorted(map(tuple, X))
         if same_rows:
             raise CheckFailed(
-                f"the rows (features) of X were shuffled, not its columns (examples) {_where(case)}: each example "
+                f"the rows (features) of X were shuffled, not its columns (examples) {describe(case)}: each example "
                 "is a column here. rng.permutation(X) and rng.shuffle(X) work on axis 0 (rows); draw "
                 "permutation = rng.permutation(m) and index the columns: X[:, permutation]."
             )
         raise CheckFailed(
-            f"the X batches contain columns that are not examples of X {_where(case)}: take whole columns of X "
+            f"the X batches contain columns that are not examples of X {describe(case)}: take whole columns of X "
             "(X[:, indices]) without changing their values."
         )
     if len(set(ids)) != m:
         if rest and np.array_equal(X_batches[-1], X[:, m - rest:]) and np.array_equal(Y_batches[-1], Y[:, m - rest:]):
             raise CheckFailed(
-                f"the last mini-batch was cut from the unshuffled X and Y {_where(case)}: it holds the last {rest} "
+                f"the last mini-batch was cut from the unshuffled X and Y {describe(case)}: it holds the last {rest} "
                 "columns of the original X, so some examples appear twice in the epoch and others never. Cut every "
                 "batch, the last one too, from the shuffled arrays (X_shuffled[:, k * size:])."
             )
         raise CheckFailed(
-            f"some examples appear in more than one mini-batch and others in none {_where(case)}: every example "
+            f"some examples appear in more than one mini-batch and others in none {describe(case)}: every example "
             "must be used exactly once per epoch. Shuffle with a permutation (rng.permutation(m)), not by drawing "
             "indices with replacement."
         )
     if not np.array_equal(Y_all, Y[:, ids]):
         raise CheckFailed(
-            f"X and Y were not shuffled with the same permutation {_where(case)}: labels no longer sit with their "
+            f"X and Y were not shuffled with the same permutation {describe(case)}: labels no longer sit with their "
             "examples. Draw one permutation and apply it to the columns of both X and Y."
         )
     if m >= 10 and ids == list(range(m)):
         raise CheckFailed(
-            f"the examples come out in their original order {_where(case)}: the first row of this X is sorted "
+            f"the examples come out in their original order {describe(case)}: the first row of this X is sorted "
             "and it is still sorted in your batches. Shuffle the columns (one rng.permutation(m) for X and Y) "
             "before cutting the batches (note: rng.permutation(X) and rng.shuffle(X) shuffle rows, not columns)."
         )
-    judge_seed_trio(case, [X_all, Y_all], "mini-batches", "permutation = rng.permutation(m)")
+    judge_seed_cases(case, [X_all, Y_all], "mini-batches", "permutation = rng.permutation(m)")
 
 
 # =============================================================================== ewa
@@ -238,19 +237,19 @@ def _judge_ewa(case: Case, output) -> None:
     expected = reference_ewa.exponentially_weighted_average(theta, beta, bias_correction=corrected)
     if T > 1 and isinstance(output, (float, np.ndarray)) and np.size(output) == 1:
         raise CheckFailed(
-            f"ewa returned a single number for a series of {T} values {_where(case)}: return the whole series of "
+            f"ewa returned a single number for a series of {T} values {describe(case)}: return the whole series of "
             "averages [v_1, ..., v_T] (store every v_t in an array), not only the last one."
         )
     if isinstance(output, np.ndarray) and output.shape == (T + 1,):
         raise CheckFailed(
-            f"the result has {T + 1} values for a series of {T} {_where(case)}: return [v_1, ..., v_T], "
+            f"the result has {T + 1} values for a series of {T} {describe(case)}: return [v_1, ..., v_T], "
             "without the starting value v_0 = 0."
         )
     t = np.arange(1, T + 1, dtype=np.float64)
     if corrected and isinstance(output, np.ndarray) and output.shape == (T,) and np.issubdtype(output.dtype, np.number):
         if not np.isfinite(np.asarray(output, dtype=np.float64)[0]):
             raise CheckFailed(
-                f"the first value is {output[0]} {_where(case)}: the bias correction divided by 1 - beta**0 = 0. "
+                f"the first value is {output[0]} {describe(case)}: the bias correction divided by 1 - beta**0 = 0. "
                 "Count t from 1: v_1 is divided by 1 - beta**1."
             )
     raw = _recurrence(theta, beta, 1.0 - beta)
@@ -342,7 +341,7 @@ def _expect_update(case: Case, parameters: dict, name: str, got, expected, mista
     last = len(parameters) // 2
     if name[1:] == str(last) and last > 1 and np.array_equal(got, old) and not np.allclose(expected, old):
         raise CheckFailed(
-            f"{what} was not updated {_where(case)}, but the layers before it were: the loop stops before the last "
+            f"{what} was not updated {describe(case)}, but the layers before it were: the loop stops before the last "
             "layer. Loop over l = 1, ..., L with range(1, L + 1) and L = len(parameters) // 2 (or over the keys)."
         )
     got = got.astype(np.float64)
@@ -501,7 +500,7 @@ def _judge_initialize_adam(case: Case, output) -> None:
             if name.startswith("b") and np.shape(got) == np.shape(parameters.get("W" + name[1:])) != value.shape:
                 raise CheckFailed(
                     f"{what}['d{name}'] has the shape of W{name[1:]} {np.shape(got)}, expected the shape of {name} "
-                    f"{value.shape} {_where(case)}: each state array has the shape of its own parameter, "
+                    f"{value.shape} {describe(case)}: each state array has the shape of its own parameter, "
                     f"np.zeros_like(parameters['{name}'])"
                 )
             expect_array(case, got, np.zeros_like(value), f"{what}['d{name}']", mistakes=[
@@ -558,7 +557,7 @@ def _judge_adam_update(case: Case, output) -> None:
              for x in output]
     if kinds != ["dict", "dict", "dict", "number"] and sorted(kinds) == ["dict", "dict", "dict", "number"]:
         raise CheckFailed(
-            f"adam_update returned its 4 values in the wrong order {_where(case)}: return "
+            f"adam_update returned its 4 values in the wrong order {describe(case)}: return "
             "(parameters, v, s, t), with the step counter t last."
         )
     layers = len(parameters) // 2
@@ -595,7 +594,7 @@ def _judge_adam_update(case: Case, output) -> None:
         key, value = "d" + name, parameters[name]
         got = new_parameters[name]
         if t == 0 and isinstance(got, np.ndarray) and np.issubdtype(got.dtype, np.number) and not np.isfinite(got).all():
-            raise CheckFailed(f"parameters['{name}'] is not finite {_where(case)}: {_T_FROM_ZERO}")
+            raise CheckFailed(f"parameters['{name}'] is not finite {describe(case)}: {_T_FROM_ZERO}")
         v_new, s_new = expected_state["v"][key], expected_state["s"][key]
 
         def moved(v_hat, s_hat, inside=False, sign=-1.0):

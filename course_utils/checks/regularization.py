@@ -24,8 +24,10 @@ from course_utils.checks.framework import (
     expect_number,
     unpack,
     exercise_table,
+    hinted,
+    judge_seed_cases,
+    seed_cases,
 )
-from course_utils.checks.setup import hinted, judge_seed_trio, seed_trio
 from course_utils.gradient_check import gradient_check
 
 
@@ -299,8 +301,8 @@ def _dropout_forward_cases():
         Case("A of shape (4, 5), keep_prob=0.5", {"A": grid, "keep_prob": 0.5, "rng": Seed(1)}),
         Case("A of ones (200, 300), keep_prob=0.8", {"A": np.ones((200, 300)), "keep_prob": 0.8, "rng": Seed(2)}),
         Case("keep_prob=1 keeps everything", {"A": grid, "keep_prob": 1.0, "rng": Seed(3)}),
-    ] + seed_trio("dropout on A (5, 8), keep_prob=0.5", {"A": np.linspace(0.5, 4.0, 40).reshape(5, 8),
-                                                         "keep_prob": 0.5}, 6, 7)
+    ] + seed_cases("dropout on A (5, 8), keep_prob=0.5", {"A": np.linspace(0.5, 4.0, 40).reshape(5, 8),
+                                                         "keep_prob": 0.5}, (6, 6, 7))
 
 
 def _dropout_forward_hidden_cases():
@@ -383,7 +385,7 @@ def _judge_dropout_forward(case: Case, output) -> None:
             ) from None
         with hinted("A_out = A * D / keep_prob, with the mask D that you return"):
             raise
-    judge_seed_trio(case, [D], "masks", "D = rng.random(A.shape) < keep_prob")
+    judge_seed_cases(case, [D], "masks", "D = rng.random(A.shape) < keep_prob")
 
 
 # ------------------------------------------------------------------------------------------------ dropout_backward

@@ -4,85 +4,16 @@ input normalization and He initialization."""
 from __future__ import annotations
 
 import math
-from contextlib import contextmanager
 
 import numpy as np
 
 from course_utils import initialization as reference_initialization
 from course_utils import normalization as reference_normalization
 from course_utils import splits as reference_splits
-from course_utils.checks.framework import Case, CheckFailed, Exercise, exercise_table, expect_array, Seed, unpack
-
-
-def _where(case: Case) -> str:
-    return f"[case: {case.label}]"
-
-
-# ------------------------------------------------------------------------------------ shared by the random exercises
-# (written here because the framework belongs to another module; the week 1 regularization and week 2
-# optimization checks import them too)
-
-
-@contextmanager
-def hinted(hint: str):
-    """Append ``hint`` (what to look at) to a generic "has wrong values" failure of ``expect_array``."""
-    try:
-        yield
-    except CheckFailed as failure:
-        if " has wrong values " not in str(failure):
-            raise
-        raise CheckFailed(f"{failure}. Look at {hint}") from None
-
-
-_FIRST_DRAW: dict = {}  # first output of each trio of seed cases, kept during one pass over the cases
-_SEED_ROLES: dict = {}  # case label -> (trio name, role)
-
-
-def seed_trio(name: str, args: dict, seed: int, other_seed: int) -> list:
-    """Three cases with the same arguments and rng seeds ``seed``, ``seed`` again and ``other_seed``.
-
-    A function that draws only from its ``rng`` gives the same output for the same seed and another output for
-    another seed; :func:`judge_seed_trio` checks both. Choose sizes for which two seeds give the same output
-    with negligible probability, even for a function that keeps each set in sorted order (< 1e-9).
-    """
-    labels = (f"{name}, rng seed {seed}", f"{name}, rng seed {seed} again: the same result expected",
-              f"{name}, rng seed {other_seed}: another result expected")
-    for label, role in zip(labels, ("first", "same", "other")):
-        _SEED_ROLES[label] = (name, role)
-    return [Case(label, {**args, "rng": Seed(value)}) for label, value in zip(labels, (seed, seed, other_seed))]
-
-
-def judge_seed_trio(case: Case, arrays, what: str, draw: str) -> None:
-    """For a case made by :func:`seed_trio` (others are ignored): compare ``arrays`` with the trio's first output.
-
-    Cases are judged in order, so the first case of a trio is always judged before the other two.
-    ``draw`` shows how to draw from the rng in this exercise (e.g. ``"rng.permutation(m)"``).
-    """
-    if case.label not in _SEED_ROLES:
-        return
-    name, role = _SEED_ROLES[case.label]
-    value = np.concatenate([np.ravel(np.asarray(a, dtype=np.float64)) for a in arrays])
-    if role == "first":
-        _FIRST_DRAW[name] = value
-        return
-    first = _FIRST_DRAW.get(name)
-    if role == "other":
-        _FIRST_DRAW.pop(name, None)
-    if first is None or first.shape != value.shape:
-        return
-    same = bool(np.allclose(first, value, rtol=1e-12, atol=0.0))
-    if role == "same" and not same:
-        raise CheckFailed(
-            f"two calls with the same rng seed gave different {what} {_where(case)}: the result is not reproducible, "
-            "so your function draws from another source of randomness than its rng argument (np.random.rand, "
-            f"np.random.permutation, random.shuffle, ...). Draw only from the given rng, e.g. {draw}"
-        )
-    if role == "other" and same:
-        raise CheckFailed(
-            f"two different rng seeds gave the same {what} {_where(case)}: your function ignores the rng it is "
-            "given (it reseeds inside, e.g. np.random.seed(1) or np.random.default_rng(0), and then always draws "
-            f"the same numbers). Draw from the rng argument, e.g. {draw}, and never seed inside the function"
-        )
+from course_utils.checks.framework import (
+    Case, CheckFailed, describe, Exercise, exercise_table, expect_array, hinted, judge_seed_cases, Seed, seed_cases,
+    unpack,
+)
 
 
 # ------------------------------------------------------------------------------------ train_dev_test_split
@@ -111,8 +42,8 @@ def _split_cases():
             {"X": X2, "Y": Y2, "ratios": (0.8, 0.1, 0.1), "rng": Seed(2)},
         ),
         Case("no test set: X (4, 30), ratios (0.9, 0.1, 0.0)", {"X": X3, "Y": Y3, "ratios": (0.9, 0.1, 0.0), "rng": Seed(3)}),
-    ] + seed_trio("split of X (2, 30)", {"X": data.normal(size=(2, 30)), "Y": _binary_labels(data, 30),
-                                         "ratios": (0.5, 0.25, 0.25)}, 21, 22)
+    ] + seed_cases("split of X (2, 30)", {"X": data.normal(size=(2, 30)), "Y": _binary_labels(data, 30),
+                                         "ratios": (0.5, 0.25, 0.25)}, (21, 21, 22))
 
 
 def _split_hidden_cases():
@@ -149,19 +80,19 @@ _ROUNDINGS = (lambda x: int(math.floor(x + 0.5)), lambda x: int(math.floor(x)), 
 def _split_part(case: Case, name: str, part, rows: int) -> np.ndarray:
     kind = "features" if name.startswith("X") else "label rows"
     if part is None:
-        raise CheckFailed(f"{name} is None {_where(case)}: did you forget to return it?")
+        raise CheckFailed(f"{name} is None {describe(case)}: did you forget to return it?")
     if not isinstance(part, np.ndarray):
-        raise CheckFailed(f"{name} should be a numpy array, got a {type(part).__name__} {_where(case)}")
+        raise CheckFailed(f"{name} should be a numpy array, got a {type(part).__name__} {describe(case)}")
     if part.ndim != 2:
         raise CheckFailed(
-            f"{name} should be 2-D ({kind}, examples), got shape {part.shape} {_where(case)}: "
+            f"{name} should be 2-D ({kind}, examples), got shape {part.shape} {describe(case)}: "
             "slice columns with X[:, a:b], which keeps both axes"
         )
     if not np.issubdtype(part.dtype, np.number):
-        raise CheckFailed(f"{name} should hold numbers, got dtype {part.dtype} {_where(case)}")
+        raise CheckFailed(f"{name} should hold numbers, got dtype {part.dtype} {describe(case)}")
     if part.shape[0] != rows:
         raise CheckFailed(
-            f"{name} has {part.shape[0]} rows, expected {rows} {_where(case)}: every set keeps all the {kind} "
+            f"{name} has {part.shape[0]} rows, expected {rows} {describe(case)}: every set keeps all the {kind} "
             "(rows) and takes a slice of the examples (columns), e.g. X_shuffled[:, a:b]"
         )
     return part.astype(np.float64)
@@ -175,7 +106,7 @@ def _judge_split(case: Case, output) -> None:
     rows = [np.shape(part)[0] if isinstance(part, np.ndarray) and part.ndim == 2 else None for part in parts]
     if n_x != n_y and rows == [n_x] * 3 + [n_y] * 3:
         raise CheckFailed(
-            f"train_dev_test_split returned its 6 arrays in the wrong order {_where(case)}: the first three have "
+            f"train_dev_test_split returned its 6 arrays in the wrong order {describe(case)}: the first three have "
             f"X's {n_x} rows and the last three Y's {n_y}. Return (X_train, Y_train, X_dev, Y_dev, X_test, Y_test)"
         )
     parts = [_split_part(case, name, part, n_x if name.startswith("X") else n_y) for name, part in zip(_SPLIT_NAMES, parts)]
@@ -183,7 +114,7 @@ def _judge_split(case: Case, output) -> None:
     for set_name, Xs, Ys in zip(("train", "dev", "test"), X_parts, Y_parts):
         if Xs.shape[1] != Ys.shape[1]:
             raise CheckFailed(
-                f"X_{set_name} has {Xs.shape[1]} examples but Y_{set_name} has {Ys.shape[1]} {_where(case)}: "
+                f"X_{set_name} has {Xs.shape[1]} examples but Y_{set_name} has {Ys.shape[1]} {describe(case)}: "
                 "cut X and Y at the same places"
             )
 
@@ -198,7 +129,7 @@ def _judge_split(case: Case, output) -> None:
                 a, b = _cuts(ratios, total, rounding)
                 if total != m and sizes == (a, b - a, m - b):
                     raise CheckFailed(
-                        f"the sets have {sizes} examples {_where(case)}: the sizes were computed from {what} "
+                        f"the sets have {sizes} examples {describe(case)}: the sizes were computed from {what} "
                         f"= {total}, not from the number of examples m = X.shape[1] = {m}. "
                         f"Expected {reference_sizes}."
                     )
@@ -206,18 +137,18 @@ def _judge_split(case: Case, output) -> None:
             c1, c2_alone = min(m, rounding(ratios[0] * m)), min(m, rounding(ratios[1] * m))
             if c2_alone != cut2 and sizes in ((c1, max(0, c2_alone - c1), m - c2_alone), (c1, c2_alone, m - c2_alone)):
                 raise CheckFailed(
-                    f"the sets have {sizes} examples {_where(case)}: the second cut point was computed from r_dev "
+                    f"the sets have {sizes} examples {describe(case)}: the second cut point was computed from r_dev "
                     f"alone, round(r_dev * m) = {c2_alone}. Cut points are cumulative: c2 = round((r_train + r_dev) * m) "
                     f"= {cut2}, so the dev set is columns [c1, c2) and the test set [c2, m). Expected {reference_sizes}."
                 )
         if sum(sizes) != m:
             raise CheckFailed(
-                f"the three sets hold {sum(sizes)} examples in total but X has m = {m} {_where(case)}: every example "
+                f"the three sets hold {sum(sizes)} examples in total but X has m = {m} {describe(case)}: every example "
                 "must land in exactly one set (let the last set take all the remaining columns)"
             )
         raise CheckFailed(
             f"the sets have {sizes} examples, expected {reference_sizes} for m = {m} and ratios {tuple(ratios)} "
-            f"{_where(case)}. Rule: cut the shuffled columns at round(r_train * m) and round((r_train + r_dev) * m); "
+            f"{describe(case)}. Rule: cut the shuffled columns at round(r_train * m) and round((r_train + r_dev) * m); "
             "any sizes within one example of ratio * m that sum to m are accepted"
         )
 
@@ -230,19 +161,19 @@ def _judge_split(case: Case, output) -> None:
         row_set = {tuple(np.round(row, 10)) for row in X}
         if all(tuple(np.round(row, 10)) in row_set for row in X_all):
             raise CheckFailed(
-                f"the rows of X were shuffled instead of its columns {_where(case)}: each example is a column of X, so "
+                f"the rows of X were shuffled instead of its columns {describe(case)}: each example is a column of X, so "
                 "shuffle with X[:, permutation] where permutation = rng.permutation(m) (rng.permutation(X) and "
                 "rng.shuffle(X) reorder the first axis, the rows, mixing up the features)"
             )
         raise CheckFailed(
-            f"X_train, X_dev and X_test contain columns that are not examples of X {_where(case)}: the sets must hold "
+            f"X_train, X_dev and X_test contain columns that are not examples of X {describe(case)}: the sets must hold "
             "X's columns unchanged (only their order changes)"
         )
     counts = np.bincount(np.asarray(idx), minlength=m)
     if (counts != 1).any():
         twice, missing = int(np.argmax(counts > 1)), int(np.argmax(counts == 0))
         raise CheckFailed(
-            f"example {twice} appears {int(counts[twice])} times and example {missing} is missing {_where(case)}: the "
+            f"example {twice} appears {int(counts[twice])} times and example {missing} is missing {describe(case)}: the "
             "three sets must partition the examples (use one permutation, not sampling with replacement)"
         )
     idx = np.asarray(idx)
@@ -251,7 +182,7 @@ def _judge_split(case: Case, output) -> None:
         i = int(idx[wrong_label[0]])
         also = " (Y was not shuffled at all)" if np.allclose(Y_all, Y) else ""
         raise CheckFailed(
-            f"X and Y were shuffled separately: example {i} no longer has its label{also} {_where(case)}. Draw one "
+            f"X and Y were shuffled separately: example {i} no longer has its label{also} {describe(case)}. Draw one "
             "permutation and use it for the columns of both X and Y"
         )
     if m >= 10 and np.array_equal(idx, np.arange(m)):
@@ -263,11 +194,11 @@ def _judge_split(case: Case, output) -> None:
                 f"{int(dev_test[0])}."
             )
         raise CheckFailed(
-            f"the examples were not shuffled {_where(case)}: the sets are consecutive blocks of X's columns in their "
+            f"the examples were not shuffled {describe(case)}: the sets are consecutive blocks of X's columns in their "
             f"original order.{sorted_hint} Shuffle the columns with rng.permutation(m) before cutting"
         )
     _judge_partial_shuffle(case, idx, sizes, Y)
-    judge_seed_trio(case, parts, "splits", "permutation = rng.permutation(m)")
+    judge_seed_cases(case, parts, "splits", "permutation = rng.permutation(m)")
 
 
 def _judge_partial_shuffle(case: Case, idx: np.ndarray, sizes, Y: np.ndarray) -> None:
@@ -296,7 +227,7 @@ def _judge_partial_shuffle(case: Case, idx: np.ndarray, sizes, Y: np.ndarray) ->
             f"{'s hold' if len(one_class) > 1 else ' holds'} examples of a single class only."
         )
     raise CheckFailed(
-        f"only part of the data was shuffled {_where(case)}: {where} of X, exactly the block it would get without "
+        f"only part of the data was shuffled {describe(case)}: {where} of X, exactly the block it would get without "
         f"shuffling (in some order).{sorted_hint} Shuffle all m columns with one permutation first, then cut: "
         "every set must be a random sample of the examples"
     )
@@ -349,53 +280,53 @@ def _diagnose_hidden_cases():
 def _judge_diagnose(case: Case, output) -> None:
     train, dev, bayes = (case.args[k] for k in ("train_error", "dev_error", "bayes_error"))
     if output is None:
-        raise CheckFailed(f"diagnose returned None {_where(case)}: did you forget a `return`?")
+        raise CheckFailed(f"diagnose returned None {describe(case)}: did you forget a `return`?")
     if not isinstance(output, str):
-        raise CheckFailed(f"diagnose should return a string such as 'high bias', got a {type(output).__name__} {_where(case)}")
+        raise CheckFailed(f"diagnose should return a string such as 'high bias', got a {type(output).__name__} {describe(case)}")
     verdict = output.strip().lower()
     if verdict not in _VERDICTS:
-        raise CheckFailed(f"diagnose returned {output!r} {_where(case)}; it must be one of {list(_VERDICTS)}")
+        raise CheckFailed(f"diagnose returned {output!r} {describe(case)}; it must be one of {list(_VERDICTS)}")
     expected = reference_splits.diagnose_bias_variance(train, dev, bayes, threshold=_THRESHOLD).verdict
     if verdict == expected:
         return
     at_least = _verdict(train - bayes >= _THRESHOLD - 1e-12, dev - train >= _THRESHOLD - 1e-12)
     if verdict == at_least:
         raise CheckFailed(
-            f"diagnose returned {verdict!r}, expected {expected!r} {_where(case)}: a gap of exactly {_THRESHOLD} is not "
+            f"diagnose returned {verdict!r}, expected {expected!r} {describe(case)}: a gap of exactly {_THRESHOLD} is not "
             f"high. The rule is strictly greater than {_THRESHOLD}: use `>`, not `>=`"
         )
     if bayes > 0 and verdict == reference_splits.diagnose_bias_variance(train, dev, 0.0, threshold=_THRESHOLD).verdict:
         raise CheckFailed(
-            f"diagnose returned {verdict!r}, expected {expected!r} {_where(case)}: the Bayes error was ignored. The "
+            f"diagnose returned {verdict!r}, expected {expected!r} {describe(case)}: the Bayes error was ignored. The "
             f"avoidable bias is train_error - bayes_error, not train_error (here {train - bayes:.3f}, not {train:.3f})"
         )
     if verdict == _verdict(train - bayes > _THRESHOLD, dev - bayes > _THRESHOLD):
         raise CheckFailed(
-            f"diagnose returned {verdict!r}, expected {expected!r} {_where(case)}: the variance is the gap between "
+            f"diagnose returned {verdict!r}, expected {expected!r} {describe(case)}: the variance is the gap between "
             f"dev and training error, dev_error - train_error ({dev - train:.3f}), not dev_error - bayes_error "
             f"({dev - bayes:.3f})"
         )
     if verdict == _verdict(dev - train > _THRESHOLD, train - bayes > _THRESHOLD):
         raise CheckFailed(
-            f"diagnose returned {verdict!r}, expected {expected!r} {_where(case)}: bias and variance are swapped. High "
+            f"diagnose returned {verdict!r}, expected {expected!r} {describe(case)}: bias and variance are swapped. High "
             f"bias means the training error is far above the Bayes error (train_error - bayes_error = "
             f"{train - bayes:.3f}); high variance means the dev error is far above the training error "
             f"(dev_error - train_error = {dev - train:.3f})"
         )
     if expected == "high bias and high variance" and verdict in ("high bias", "high variance"):
         raise CheckFailed(
-            f"diagnose returned {verdict!r}, expected {expected!r} {_where(case)}: both gaps are above {_THRESHOLD} "
+            f"diagnose returned {verdict!r}, expected {expected!r} {describe(case)}: both gaps are above {_THRESHOLD} "
             f"(avoidable bias {train - bayes:.3f}, variance {dev - train:.3f}). Test the combined case first: an "
             "if/elif chain stops at the first condition that holds"
         )
     if verdict == "good fit" and verdict == _verdict(train - bayes > 100 * _THRESHOLD, dev - train > 100 * _THRESHOLD):
         raise CheckFailed(
-            f"diagnose returned 'good fit', expected {expected!r} {_where(case)}: the errors are fractions (0.15 "
+            f"diagnose returned 'good fit', expected {expected!r} {describe(case)}: the errors are fractions (0.15 "
             f"means 15%), so the threshold is {_THRESHOLD}, not {100 * _THRESHOLD:g}: a gap of "
             f"{max(train - bayes, dev - train):.3f} is high"
         )
     raise CheckFailed(
-        f"diagnose returned {verdict!r}, expected {expected!r} {_where(case)}: avoidable bias = train_error - "
+        f"diagnose returned {verdict!r}, expected {expected!r} {describe(case)}: avoidable bias = train_error - "
         f"bayes_error = {train - bayes:.3f}, variance = dev_error - train_error = {dev - train:.3f}; each is high "
         f"when it is greater than {_THRESHOLD}"
     )
@@ -509,7 +440,7 @@ def _judge_normalize(case: Case, output) -> None:
     if X_dev.shape[1] == 1 and isinstance(X_dev_n, np.ndarray) and X_dev_n.shape == X_dev.shape:
         if not np.isfinite(X_dev_n.astype(np.float64)).all():
             raise CheckFailed(
-                f"X_dev_n is not finite {_where(case)}: one dev example has standard deviation 0 on its own, which is "
+                f"X_dev_n is not finite {describe(case)}: one dev example has standard deviation 0 on its own, which is "
                 "what you get when the dev set is normalized with its own statistics. Use the training set's mu and "
                 "sigma for the dev set"
             )
@@ -524,7 +455,7 @@ def _init_cases():
     return [
         Case("layer_dims [3, 4, 1]", {"layer_dims": [3, 4, 1], "rng": Seed(7)}),
         Case("large layers [600, 300, 200]: the spread of the weights is measured", {"layer_dims": [600, 300, 200], "rng": Seed(8)}),
-    ] + seed_trio("He initialization of [4, 3, 2]", {"layer_dims": [4, 3, 2]}, 12, 13)
+    ] + seed_cases("He initialization of [4, 3, 2]", {"layer_dims": [4, 3, 2]}, (12, 12, 13))
 
 
 def _init_hidden_cases():
@@ -542,8 +473,8 @@ def _wrong_scales(n_prev: int, n_curr: int, l: int) -> list:
     return [
         (
             math.sqrt(1.0 / n_prev),
-            f"sqrt(1/n_prev) = {math.sqrt(1.0 / n_prev):.4g}: that is Xavier's scale. He initialization, made for "
-            "ReLU, uses sqrt(2/n_prev)",
+            f"sqrt(1/n_prev) = {math.sqrt(1.0 / n_prev):.4g}: that is LeCun's scale (the one the videos call "
+            "'Xavier', for tanh). He initialization, made for ReLU, uses sqrt(2/n_prev)",
         ),
         (
             math.sqrt(2.0 / n_curr),
@@ -576,55 +507,55 @@ def _judge_initialize_he(case: Case, output) -> None:
     dims = list(case.args["layer_dims"])
     L = len(dims) - 1
     if output is None:
-        raise CheckFailed(f"initialize_he returned None {_where(case)}: did you forget a `return`?")
+        raise CheckFailed(f"initialize_he returned None {describe(case)}: did you forget a `return`?")
     if not isinstance(output, dict):
-        raise CheckFailed(f"initialize_he should return a dict {{'W1': ..., 'b1': ...}}, got a {type(output).__name__} {_where(case)}")
+        raise CheckFailed(f"initialize_he should return a dict {{'W1': ..., 'b1': ...}}, got a {type(output).__name__} {describe(case)}")
     expected_keys = [f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")]
     missing = [k for k in expected_keys if k not in output]
     extra = sorted(k for k in output if k not in expected_keys)
     if missing:
         layers = sorted({int(k[1:]) for k in missing})
         raise CheckFailed(
-            f"parameters has no {', '.join(missing)} {_where(case)}: layer_dims = {dims} describes L = "
+            f"parameters has no {', '.join(missing)} {describe(case)}: layer_dims = {dims} describes L = "
             f"len(layer_dims) - 1 = {L} layers, so you need W1..W{L} and b1..b{L}: loop over l = 1, ..., L "
             f"(range(1, L + 1)). Layer(s) {layers} are missing"
         )
     if extra:
-        raise CheckFailed(f"parameters has unexpected keys {extra} {_where(case)}: only W1..W{L} and b1..b{L}")
+        raise CheckFailed(f"parameters has unexpected keys {extra} {describe(case)}: only W1..W{L} and b1..b{L}")
     for l in range(1, L + 1):
         n_prev, n_curr = dims[l - 1], dims[l]
         W, b = output[f"W{l}"], output[f"b{l}"]
         for name, value in ((f"W{l}", W), (f"b{l}", b)):
             if not isinstance(value, np.ndarray) or not np.issubdtype(value.dtype, np.number):
-                raise CheckFailed(f"{name} should be a numpy array of numbers, got {type(value).__name__} {_where(case)}")
+                raise CheckFailed(f"{name} should be a numpy array of numbers, got {type(value).__name__} {describe(case)}")
         if W.shape != (n_curr, n_prev):
             hint = (
                 " (it looks transposed: W[l] maps the n[l-1] outputs of the previous layer to the n[l] units of layer l)"
                 if W.shape == (n_prev, n_curr)
                 else ""
             )
-            raise CheckFailed(f"W{l} has shape {W.shape}, expected (n[{l}], n[{l - 1}]) = {(n_curr, n_prev)}{hint} {_where(case)}")
+            raise CheckFailed(f"W{l} has shape {W.shape}, expected (n[{l}], n[{l - 1}]) = {(n_curr, n_prev)}{hint} {describe(case)}")
         if b.shape != (n_curr, 1):
             hint = f": use np.zeros(({n_curr}, 1)), a column" if b.shape in ((n_curr,), (1, n_curr)) else ""
-            raise CheckFailed(f"b{l} has shape {b.shape}, expected {(n_curr, 1)}{hint} {_where(case)}")
+            raise CheckFailed(f"b{l} has shape {b.shape}, expected {(n_curr, 1)}{hint} {describe(case)}")
         if np.any(b != 0):
             raise CheckFailed(
-                f"b{l} is not zero {_where(case)}: start the biases at zero. Random weights already break the symmetry "
+                f"b{l} is not zero {describe(case)}: start the biases at zero. Random weights already break the symmetry "
                 "between units; random biases are not needed"
             )
         W = W.astype(np.float64)
         if not np.isfinite(W).all():
-            raise CheckFailed(f"W{l} contains NaN or inf {_where(case)}")
+            raise CheckFailed(f"W{l} contains NaN or inf {describe(case)}")
         if W.size > 1 and np.all(W == W.flat[0]):
             raise CheckFailed(
-                f"every entry of W{l} equals {float(W.flat[0]):.4g} {_where(case)}: with identical weights every unit of "
+                f"every entry of W{l} equals {float(W.flat[0]):.4g} {describe(case)}: with identical weights every unit of "
                 "the layer computes the same thing and receives the same update (the symmetry is never broken); "
                 "draw them at random"
             )
         if W.size < _MIN_ENTRIES_FOR_STD:
             continue
         _judge_spread(case, W, l, n_prev, n_curr)
-    judge_seed_trio(case, [output[k] for k in expected_keys], "weights",
+    judge_seed_cases(case, [output[k] for k in expected_keys], "weights",
                     "rng.standard_normal((n_curr, n_prev)) * np.sqrt(2 / n_prev)")
 
 
@@ -634,7 +565,7 @@ def _judge_spread(case: Case, W: np.ndarray, l: int, n_prev: int, n_curr: int) -
     mean, std = float(W.mean()), float(W.std())
     if abs(mean) > 5.0 * std / math.sqrt(W.size) + 1e-12:
         raise CheckFailed(
-            f"W{l} has mean {mean:.3g} {_where(case)}, but weights should be centred on 0: draw them with "
+            f"W{l} has mean {mean:.3g} {describe(case)}, but weights should be centred on 0: draw them with "
             "rng.standard_normal (rng.random is uniform on [0, 1))"
         )
     tolerance = max(0.05, 5.0 / math.sqrt(2.0 * W.size))
@@ -642,18 +573,18 @@ def _judge_spread(case: Case, W: np.ndarray, l: int, n_prev: int, n_curr: int) -
         return
     for wrong_std, message in _wrong_scales(n_prev, n_curr, l):
         if abs(std / wrong_std - 1.0) <= tolerance:
-            raise CheckFailed(f"the standard deviation of W{l} is about {message} {_where(case)}")
+            raise CheckFailed(f"the standard deviation of W{l} is about {message} {describe(case)}")
     centred = W - mean
     kurtosis = float(np.mean(centred**4) / np.mean(centred**2) ** 2)
     if kurtosis < 2.4:  # a normal distribution has 3, a uniform one 1.8
         raise CheckFailed(
             f"W{l} has standard deviation {std:.4g}, expected about sqrt(2/n_prev) = {expected_std:.4g}, and its "
-            f"values look uniformly distributed {_where(case)}: draw them from a normal distribution, "
+            f"values look uniformly distributed {describe(case)}: draw them from a normal distribution, "
             "rng.standard_normal(shape) * np.sqrt(2 / n_prev) (rng.random and rng.uniform are uniform)"
         )
     raise CheckFailed(
         f"W{l} has standard deviation {std:.4g}, expected about sqrt(2/n_prev) = sqrt(2/{n_prev}) = "
-        f"{expected_std:.4g} {_where(case)}"
+        f"{expected_std:.4g} {describe(case)}"
     )
 
 

@@ -17,7 +17,9 @@ import numpy as np
 
 from course_utils import hyperparameters as reference_hyperparameters
 from course_utils import tuning as reference_tuning
-from course_utils.checks.framework import Case, CheckFailed, describe, Exercise, exercise_table, expect_array, Seed, unpack
+from course_utils.checks.framework import (
+    Case, CheckFailed, describe, Exercise, exercise_table, expect_array, judge_seed_cases, Seed, seed_cases, unpack,
+)
 
 KS_FACTOR = 2.5
 """A sample passes when its KS distance to the right law is below ``KS_FACTOR / sqrt(n)``.
@@ -32,6 +34,9 @@ GRID_FACTOR = 0.25
 
 For ``n`` independent draws, ``sqrt(n) * KS`` follows Kolmogorov's law, which puts about ``3e-8`` below 0.25;
 an evenly spaced grid of ``n`` points (``np.logspace``) has ``KS`` about ``1 / n``, far below the threshold."""
+
+_DRAW = "rng.uniform(a, b, size=n)"
+"""How the samplers draw from their rng, quoted when a function ignores it."""
 
 
 
@@ -209,37 +214,9 @@ def _lr_laws(low: float, high: float) -> list:
     return laws
 
 
-class _RngJudge:
-    """Judge a sampler case, then compare it with the previous case of the same (n, low, high) and another seed.
-
-    Two different generators must give different samples: equal outputs mean the function ignores ``rng``.
-    The cases list each such pair one after the other, so the previous output always comes from the same run.
-    """
-
-    def __init__(self, judge: Callable, what: str):
-        self.judge, self.what = judge, what
-        self.previous: dict = {}
-
-    def __call__(self, case: Case, output) -> None:
-        self.judge(case, output)
-        key = tuple((name, value) for name, value in sorted(case.args.items()) if name != "rng")
-        seed = case.args["rng"].value
-        earlier = self.previous.get(key)
-        self.previous[key] = (seed, np.array(output, dtype=np.float64))
-        if earlier is not None and earlier[0] != seed and case.args["low"] != case.args["high"] \
-                and np.array_equal(earlier[1], output):
-            raise CheckFailed(
-                f"{self.what} is wrong {describe(case)}: it returned exactly the same {earlier[1].size} values for two "
-                f"different generators (rng = np.random.default_rng({earlier[0]}) and default_rng({seed})), so it "
-                "does not draw from the rng it is given: no fixed grid (np.logspace), no np.random.seed or "
-                "np.random.default_rng of your own inside the function; use rng.uniform(a, b, size=n)"
-            )
-
-
 def _lr_cases():
     return [
-        Case("n=50000 in [1e-4, 1]", {"n": 50000, "low": 1e-4, "high": 1.0, "rng": Seed(1)}),
-        Case("n=50000 in [1e-4, 1] with another rng", {"n": 50000, "low": 1e-4, "high": 1.0, "rng": Seed(21)}),
+        *seed_cases("n=50000 in [1e-4, 1]", {"n": 50000, "low": 1e-4, "high": 1.0}, (1, 21)),
         Case("n=50000 in [3e-6, 3e-2]", {"n": 50000, "low": 3e-6, "high": 3e-2, "rng": Seed(2)}),
         Case("n=1 in [1e-3, 1e-1]", {"n": 1, "low": 1e-3, "high": 1e-1, "rng": Seed(3)}),
     ]
@@ -256,8 +233,10 @@ def _lr_hidden_cases():
 
 def _judge_lr(case: Case, output) -> None:
     what = "sample_learning_rates(...)"
-    _judge_log_uniform(case, _samples(case, output, what), what, case.args["low"], case.args["high"],
-                       _lr_laws(case.args["low"], case.args["high"]))
+    x = _samples(case, output, what)
+    low, high = case.args["low"], case.args["high"]
+    _judge_log_uniform(case, x, what, low, high, _lr_laws(low, high))
+    judge_seed_cases(case, [x], "samples", _DRAW)
 
 
 def _judge_log_uniform(case: Case, x: np.ndarray, what: str, low: float, high: float, laws: list) -> None:
@@ -345,8 +324,7 @@ def _beta_laws(low: float, high: float) -> list:
 
 def _beta_cases():
     return [
-        Case("n=200000 in [0.9, 0.999]", {"n": 200000, "low": 0.9, "high": 0.999, "rng": Seed(11)}),
-        Case("n=200000 in [0.9, 0.999] with another rng", {"n": 200000, "low": 0.9, "high": 0.999, "rng": Seed(31)}),
+        *seed_cases("n=200000 in [0.9, 0.999]", {"n": 200000, "low": 0.9, "high": 0.999}, (11, 31)),
         Case("n=200000 in [0.5, 0.99]", {"n": 200000, "low": 0.5, "high": 0.99, "rng": Seed(12)}),
         Case("n=1 in [0.9, 0.99]", {"n": 1, "low": 0.9, "high": 0.99, "rng": Seed(13)}),
     ]
@@ -382,6 +360,7 @@ def _judge_beta(case: Case, output) -> None:
         )
 
     _judge_samples(case, x, what, _beta_laws(low, high), in_range, _range_text(x, low, high, "beta"), spread)
+    judge_seed_cases(case, [x], "samples", _DRAW)
 
 
 # ------------------------------------------------------------------------------------- coarse-to-fine search
@@ -398,17 +377,18 @@ def _toy_two_bumps(learning_rate: float) -> float:
     return float(0.8 * np.exp(-((r + 3.5) ** 2) / 0.5) + np.exp(-((r + 1.0) ** 2) / 0.5))
 
 
+def _search_args(trial, low, high, n_coarse, n_fine, keep) -> dict:
+    return {"trial": trial, "low": low, "high": high, "n_coarse": n_coarse, "n_fine": n_fine, "keep": keep}
+
+
 def _search_case(label: str, trial, low, high, n_coarse, n_fine, keep, seed) -> Case:
-    return Case(label, {"trial": trial, "low": low, "high": high, "n_coarse": n_coarse, "n_fine": n_fine,
-                        "keep": keep, "rng": Seed(seed)})
+    return Case(label, {**_search_args(trial, low, high, n_coarse, n_fine, keep), "rng": Seed(seed)})
 
 
 def _search_cases():
     return [
-        _search_case("a bump at 10**-2.3, 2000 + 2000 trials in [1e-3, 1], keep 0.25", _toy_bump, 1e-3, 1.0,
-                     2000, 2000, 0.25, 41),
-        _search_case("a bump at 10**-2.3, 2000 + 2000 trials in [1e-3, 1], keep 0.25, another rng", _toy_bump, 1e-3,
-                     1.0, 2000, 2000, 0.25, 42),
+        *seed_cases("a bump at 10**-2.3, 2000 + 2000 trials in [1e-3, 1], keep 0.25",
+                    _search_args(_toy_bump, 1e-3, 1.0, 2000, 2000, 0.25), (41, 42)),
         _search_case("a small search, 8 + 4 trials in [1e-3, 1], keep 0.25", _toy_bump, 1e-3, 1.0, 8, 4, 0.25, 43),
     ]
 
@@ -491,6 +471,7 @@ def _judge_search(case: Case, output) -> None:
         return f"{zoom}, and yours are not spread evenly on the log scale inside it"
 
     _judge_samples(fine_case, fine, "the fine round", laws, in_range, range_text, spread)
+    judge_seed_cases(case, [learning_rates, scores], "learning rates", _DRAW)
 
 
 EXERCISES = exercise_table(
@@ -498,21 +479,21 @@ EXERCISES = exercise_table(
         name="sample_learning_rates",
         visible_cases=_lr_cases,
         hidden_cases=_lr_hidden_cases,
-        judge=_RngJudge(_judge_lr, "sample_learning_rates(...)"),
+        judge=_judge_lr,
         forbidden=(reference_hyperparameters,),
     ),
     Exercise(
         name="sample_betas",
         visible_cases=_beta_cases,
         hidden_cases=_beta_hidden_cases,
-        judge=_RngJudge(_judge_beta, "sample_betas(...)"),
+        judge=_judge_beta,
         forbidden=(reference_hyperparameters,),
     ),
     Exercise(
         name="coarse_to_fine_search",
         visible_cases=_search_cases,
         hidden_cases=_search_hidden_cases,
-        judge=_RngJudge(_judge_search, "coarse_to_fine_search(...)"),
+        judge=_judge_search,
         forbidden=(reference_hyperparameters, reference_tuning),
     ),
 )

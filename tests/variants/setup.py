@@ -15,9 +15,13 @@ def _cut(Xs, Ys, a, b):
     return Xs[:, :a], Ys[:, :a], Xs[:, a:b], Ys[:, a:b], Xs[:, b:], Ys[:, b:]
 
 
-def split_permutation(X, Y, ratios, rng):
-    perm = rng.permutation(X.shape[1])
+def _split_by(X, Y, ratios, perm):
+    """The sets of the textbook split, with the columns in the order ``perm``."""
     return _cut(X[:, perm], Y[:, perm], *_sizes_round(ratios, X.shape[1]))
+
+
+def split_permutation(X, Y, ratios, rng):
+    return _split_by(X, Y, ratios, rng.permutation(X.shape[1]))
 
 
 def split_shuffle_in_place_truncating(X, Y, ratios, rng):
@@ -82,18 +86,15 @@ def split_loop(X, Y, ratios, rng):
 
 def split_global_numpy_seeded(X, Y, ratios, rng):
     np.random.seed(1)
-    perm = np.random.permutation(X.shape[1])
-    return _cut(X[:, perm], Y[:, perm], *_sizes_round(ratios, X.shape[1]))
+    return _split_by(X, Y, ratios, np.random.permutation(X.shape[1]))
 
 
 def split_global_numpy(X, Y, ratios, rng):
-    perm = np.random.permutation(X.shape[1])
-    return _cut(X[:, perm], Y[:, perm], *_sizes_round(ratios, X.shape[1]))
+    return _split_by(X, Y, ratios, np.random.permutation(X.shape[1]))
 
 
 def split_reseeded_generator(X, Y, ratios, rng):
-    perm = np.random.default_rng(0).permutation(X.shape[1])
-    return _cut(X[:, perm], Y[:, perm], *_sizes_round(ratios, X.shape[1]))
+    return _split_by(X, Y, ratios, np.random.default_rng(0).permutation(X.shape[1]))
 
 
 def split_only_train_shuffled(X, Y, ratios, rng):
@@ -210,7 +211,8 @@ def diagnose_ignores_bayes(train_error, dev_error, bayes_error):
     return diagnose_flags(train_error, dev_error, 0.0)
 
 
-def _verdict(high_bias, high_variance):
+def verdict(high_bias, high_variance):
+    """The verdict for the two flags (tests/test_checks_setup.py writes its answers with it too)."""
     if high_bias and high_variance:
         return "high bias and high variance"
     if high_bias:
@@ -219,19 +221,19 @@ def _verdict(high_bias, high_variance):
 
 
 def diagnose_at_least(train_error, dev_error, bayes_error):
-    return _verdict(train_error - bayes_error >= 0.02, dev_error - train_error >= 0.02)
+    return verdict(train_error - bayes_error >= 0.02, dev_error - train_error >= 0.02)
 
 
 def diagnose_dev_vs_bayes(train_error, dev_error, bayes_error):
-    return _verdict(train_error - bayes_error > 0.02, dev_error - bayes_error > 0.02)
+    return verdict(train_error - bayes_error > 0.02, dev_error - bayes_error > 0.02)
 
 
 def diagnose_swapped(train_error, dev_error, bayes_error):
-    return _verdict(dev_error - train_error > 0.02, train_error - bayes_error > 0.02)
+    return verdict(dev_error - train_error > 0.02, train_error - bayes_error > 0.02)
 
 
 def diagnose_percent_threshold(train_error, dev_error, bayes_error):
-    return _verdict(train_error - bayes_error > 2, dev_error - train_error > 2)
+    return verdict(train_error - bayes_error > 2, dev_error - train_error > 2)
 
 
 def diagnose_elif_misses_both(train_error, dev_error, bayes_error):
@@ -389,7 +391,7 @@ def he_reseeded_generator(layer_dims, rng):
     return _he_with(lambda p, c: np.sqrt(2 / p), layer_dims, fixed.standard_normal)
 
 
-def he_xavier(layer_dims, rng):
+def he_lecun(layer_dims, rng):
     return _he_with(lambda p, c: np.sqrt(1 / p), layer_dims, rng.standard_normal)
 
 
@@ -449,7 +451,7 @@ MISTAKES = {
     "initialize_he": [
         (he_global_numpy_seeded, "ignores the rng"),
         (he_reseeded_generator, "ignores the rng"),
-        (he_xavier, "Xavier's scale"),
+        (he_lecun, "LeCun's scale"),
         (he_n_curr, "you used n_curr"),
         (he_variance_as_scale, "that is the variance He wants"),
         (he_missing_last_layer, "range(1, L + 1)"),

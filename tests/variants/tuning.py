@@ -184,14 +184,14 @@ MISTAKES = {
     "sample_learning_rates": [
         (lr_fixed_grid, "spread far too evenly to be random"),
         (lr_shuffled_grid, "spread far too evenly to be random"),
-        (lr_own_seed, "exactly the same 50000 values for two different generators"),
+        (lr_own_seed, "two different rng seeds gave the same samples"),
         (lr_single_draw, "returned a single number"),
         (lr_uniform, "log-scale sampling done uniformly"),
         (lr_exponent_between_low_and_high, "you drew the exponent r between low and high themselves"),
     ],
     "sample_betas": [
         (beta_fixed_grid, "spread far too evenly to be random"),
-        (beta_own_seed, "exactly the same 200000 values for two different generators"),
+        (beta_own_seed, "two different rng seeds gave the same samples"),
         (beta_single_draw, "returned a single number"),
         (beta_uniform, "beta sampled uniformly"),
         (beta_returns_one_minus, "you returned 1 - beta = 10**r"),
@@ -203,6 +203,6 @@ MISTAKES = {
         (search_keeps_only_the_best, "not only the best one"),
         (search_coarse_grid, "spread far too evenly to be random"),
         (search_scores_sorted, "return each learning rate with its own score"),
-        (search_own_seed, "exactly the same 8000 values for two different generators"),
+        (search_own_seed, "two different rng seeds gave the same learning rates"),
     ],
 }
