@@ -54,13 +54,18 @@ def setup(extras: list[str]) -> Path:
     return venv_python()
 
 
-def ensure_chromium() -> None:
-    """Install Debian's chromium for the browser tests when we can (root on Debian); otherwise they are skipped."""
-    if CHROMIUM.exists() or shutil.which("apt-get") is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+def ensure_debian_packages() -> None:
+    """Install Debian's chromium (browser tests) and postgresql (cluster grading tests) when we can (root on
+    Debian); otherwise those tests are skipped."""
+    if shutil.which("apt-get") is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    missing = [] if CHROMIUM.exists() else ["chromium", "fonts-dejavu-core"]
+    missing += [] if list(Path("/usr/lib/postgresql").glob("*/bin/initdb")) else ["postgresql"]
+    if not missing:
         return
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     run(["apt-get", "update", "-qq"], env=env)
-    run(["apt-get", "install", "-y", "-qq", "chromium", "fonts-dejavu-core"], env=env)
+    run(["apt-get", "install", "-y", "-qq", *missing], env=env)
 
 
 def test_env() -> dict:
@@ -92,7 +97,7 @@ def cmd_start(args) -> None:
 def cmd_test(args) -> None:
     extras = ["dev"] + ([] if args.no_tf else ["tf"])
     python = setup(extras)
-    ensure_chromium()
+    ensure_debian_packages()
     result = subprocess.run([str(python), "-m", "pytest", "-n", "2", *args.pytest_args], cwd=ROOT, env=test_env())
     sys.exit(result.returncode)
 
