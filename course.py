@@ -98,7 +98,7 @@ def cmd_test(args) -> None:
     extras = ["dev"] + ([] if args.no_tf else ["tf"])
     python = setup(extras)
     ensure_debian_packages()
-    result = subprocess.run([str(python), "-m", "pytest", "-n", "2", *args.pytest_args], cwd=ROOT, env=test_env())
+    result = subprocess.run([str(python), "-m", "pytest", "-n", "2", "--dist", "loadgroup", *args.pytest_args], cwd=ROOT, env=test_env())
     sys.exit(result.returncode)
 
 

@@ -43,8 +43,9 @@ def why_unavailable() -> str | None:
 
 
 @contextlib.contextmanager
-def throwaway_postgres(database: str = "gradebook"):
-    """Start a fresh cluster, create ``database`` and yield its SQLAlchemy URL; stop and delete it after."""
+def throwaway_postgres():
+    """Start a fresh cluster; yield ``database(name)``, which creates a database and returns its SQLAlchemy
+    URL. The server is stopped and its folder deleted after."""
     bin_dir = binaries()
     user = {"user": "postgres", "group": "postgres", "extra_groups": []} if os.geteuid() == 0 else {}
     folder = Path(tempfile.mkdtemp(prefix="course-grade-pg-"))  # directly under /tmp: the postgres user can reach it
@@ -58,12 +59,15 @@ def throwaway_postgres(database: str = "gradebook"):
     def run(*cmd):
         subprocess.run([str(c) for c in cmd], check=True, cwd=folder, env=env, capture_output=True, **user)
 
+    def database(name: str) -> str:
+        run(bin_dir / "createdb", "-h", socket_dir, "-p", PORT, "-U", "postgres", name)
+        return f"postgresql://postgres@/{name}?host={socket_dir}&port={PORT}"
+
     try:
         run(bin_dir / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
         run(bin_dir / "pg_ctl", "-D", data, "-l", folder / "server.log", "-w", "-t", "60", "start", "-o",
             f"-k {socket_dir} -p {PORT} -c listen_addresses='' -c fsync=off -c max_connections=200")
-        run(bin_dir / "createdb", "-h", socket_dir, "-p", PORT, "-U", "postgres", database)
-        yield f"postgresql://postgres@/{database}?host={socket_dir}&port={PORT}"
+        yield database
     except subprocess.CalledProcessError as error:
         log = (folder / "server.log").read_text() if (folder / "server.log").exists() else ""
         raise RuntimeError(f"{error.cmd[0]} failed: {error.stderr.decode(errors='replace')}\n{log}") from error

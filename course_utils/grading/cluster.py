@@ -19,9 +19,10 @@ moves, through :class:`DaskPool`, a drop-in for ``pipeline.WorkerPool``:
   its process, so two tasks must not share one).
 * **A worker that dies** mid-notebook: the scheduler moves its tasks to other workers (up to
   ``distributed.scheduler.allowed-failures`` times, then ``KilledWorker`` and the notebooks get
-  ``grading error``); the client asks the scheduler how often each task was on a dying worker
-  (``TaskState.suspicious``) and the reply says so (``retried``). ``retries=1`` re-runs a task whose
-  function raised, which :func:`.worker.grade_student` does not do on its own.
+  ``grading error``). Each run of a task logs an event on the scheduler (``Worker.log_event``), so the
+  client knows how often a notebook was started again (``retried`` in the reply; tasks that only
+  waited on the dead worker do not count). ``retries=1`` re-runs a task whose function raised, which
+  :func:`.worker.grade_student` does not do on its own.
 * **A bounded window** of tasks in flight (a few per worker), so a class of 40,000 notebooks is never
   read into memory at once, and Ctrl-C leaves little to cancel.
 """
@@ -93,6 +94,10 @@ def grade_on_worker(course: dict, task: dict) -> dict:
 
     from course_utils.grading import worker
 
+    from distributed import get_worker
+
+    dask_worker = get_worker()
+    dask_worker.log_event(_attempts_topic(dask_worker.get_current_task()), {"worker": dask_worker.address})
     _prepare(task.get("recheck", True))
     assignment = course["assignment"]
     with tempfile.TemporaryDirectory(prefix="course-grade-dask-") as scratch:
@@ -120,9 +125,8 @@ def _sandbox_support() -> tuple[bool, bool]:
     return sandbox.available(), sandbox.can_confine()
 
 
-def _times_on_a_dying_worker(key: str, dask_scheduler=None) -> int:
-    task = dask_scheduler.tasks.get(key)
-    return task.suspicious if task is not None else 0
+def _attempts_topic(key) -> str:
+    return f"course-grade-attempt-{key}"
 
 
 class DaskPool:
@@ -135,6 +139,7 @@ class DaskPool:
             raise SystemExit("course-grade: --scheduler needs Dask: pip install 'course_utils[cluster]' "
                              "(dask[distributed])") from None
         self.address = address
+        self.futures = set()  # submitted and not yet yielded: cancelled by close()
         self.client = Client(address, timeout=connect_timeout_s)
         try:
             self.client.wait_for_workers(1, timeout=connect_timeout_s)
@@ -171,6 +176,7 @@ class DaskPool:
         first = tasks[0]
         course = self.client.submit(_course, pack_course(Path(first["root"]), first["assignment"], Path(first["snapshot"])),
                                     key=f"course-grade-course-{uuid.uuid4().hex}", pure=False)
+        self.futures.add(course)
         window = max(2, TASKS_PER_WORKER * len(self.grading_workers()))
         pending, running = list(tasks), {}
         completed = as_completed()
@@ -181,29 +187,33 @@ class DaskPool:
                 future = self.client.submit(grade_on_worker, course, pack_task(task), resources={RESOURCE: 1},
                                             retries=1, pure=False, key=f"course-grade-{task['student']}-{uuid.uuid4().hex}")
                 running[future] = task
+                self.futures.add(future)
                 completed.add(future)
 
         submit()
-        try:
-            with tqdm(total=len(tasks), desc="grading", unit="student", disable=None) as bar:
-                for future in completed:
-                    task = running.pop(future)
-                    try:
-                        reply = future.result()
-                    except KilledWorker:
-                        reply = {"crash": "the Dask workers grading it died too often (distributed.scheduler."
-                                          "allowed-failures); not graded"}
-                    except Exception as error:  # noqa: BLE001 - reported as the notebooks' grading error
-                        reply = {"crash": f"the Dask task failed: {type(error).__name__}: {error}"[:2000]}
-                    retried = self.client.run_on_scheduler(_times_on_a_dying_worker, future.key)
-                    if retried:
-                        reply["retried"] = retried
-                    future.release()
-                    submit()
-                    bar.update()
-                    yield task, reply
-        finally:
-            self.client.cancel([*running, course])
+        with tqdm(total=len(tasks), desc="grading", unit="student", disable=None) as bar:
+            for future in completed:
+                task = running.pop(future)
+                try:
+                    reply = future.result()
+                except KilledWorker:
+                    reply = {"crash": "the Dask workers grading it died too often (distributed.scheduler."
+                                      "allowed-failures); not graded"}
+                except Exception as error:  # noqa: BLE001 - reported as the notebooks' grading error
+                    reply = {"crash": f"the Dask task failed: {type(error).__name__}: {error}"[:2000]}
+                retried = len(self.client.get_events(_attempts_topic(future.key))) - 1
+                if retried > 0:
+                    reply["retried"] = retried
+                self.futures.discard(future)
+                future.release()
+                submit()
+                bar.update()
+                yield task, reply
 
     def close(self) -> None:
-        self.client.close()
+        """Cancel what is still queued or running (after Ctrl-C), then disconnect."""
+        try:
+            if self.futures:
+                self.client.cancel(list(self.futures))
+        finally:
+            self.client.close()
