@@ -53,8 +53,9 @@ except ImportError:  # dask is an optional extra: only --scheduler needs it
 
 
 class WarmUp(WorkerPlugin):
-    """Start a Dask worker's kernel server and re-check server as soon as it joins, in a thread (the
-    worker's event loop must keep answering the scheduler meanwhile)."""
+    """Starts a Dask worker's kernel server and re-check server as soon as the worker joins.
+
+    In a thread: the worker's event loop must keep answering the scheduler meanwhile."""
 
     name = "course-grade-warm-up"
 
