@@ -217,3 +217,27 @@ def test_interrupted_batch_resumes_on_a_restarted_scheduler(cluster, postgres, t
     assert _strip(again) == _strip(after)
     assert _scores(url) == scores
     assert _notebooks_per_student(url) == {"a": 1, "b": 1, "c": 1}
+
+
+def test_a_task_past_its_hard_limit_is_cancelled_and_its_worker_restarted(cluster, tmp_path):
+    """What the local pool does with a hung worker: past the hard limit (3 s here) the task is cancelled,
+    the reply is a hard time-out, and the worker process is replaced by its nanny."""
+    from course_utils.grading.cluster import DaskPool
+
+    scheduler, client = cluster
+    client.wait_for_workers(2, timeout=120)
+    root = _small_course(tmp_path, {"slow": "slow"})
+    before = set(client.scheduler_info()["workers"])
+    task = {"root": str(root), "assignment": A, "student": "slow", "notebooks": [NB], "paths": {},
+            "snapshot": str(pipeline._snapshot(root, A)), "cell_timeout": 60, "notebook_timeout": 120,
+            "recheck": True, "recheck_timeout": 20, "sandbox": False, "confine": False}
+    pool = DaskPool(scheduler)
+    try:
+        [(graded_task, reply)] = list(pool.run([task], lambda task: 3))
+    finally:
+        pool.close()
+    assert graded_task is task
+    assert reply == {"crash": "the notebook's Dask worker exceeded its hard time limit and was restarted",
+                     "hard_timeout": True}
+    client.wait_for_workers(2, timeout=120)
+    assert set(client.scheduler_info()["workers"]) != before  # one of them is a new process

@@ -23,6 +23,9 @@ moves, through :class:`DaskPool`, a drop-in for ``pipeline.WorkerPool``:
   client knows how often a notebook was started again (``retried`` in the reply; tasks that only
   waited on the dead worker do not count). ``retries=1`` re-runs a task whose function raised, which
   :func:`.worker.grade_student` does not do on its own.
+* **A hung worker** (a task still executing past the pipeline's hard limit for it, counted from its
+  start event): the task is cancelled and the worker restarted by its nanny (``Client.restart_workers``);
+  the notebooks get ``timed out``, as with local workers.
 * **A bounded window** of tasks in flight (a few per worker), so a class of 40,000 notebooks is never
   read into memory at once, and Ctrl-C leaves little to cancel.
 """
@@ -30,11 +33,13 @@ moves, through :class:`DaskPool`, a drop-in for ``pipeline.WorkerPool``:
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from pathlib import Path
 
 RESOURCE = "grading"
 TASKS_PER_WORKER = 3  # in flight per grading worker: one executing, the others already on their way
+POLL_S = 1.0  # how often the client looks at the running tasks (and, every 5 polls, at their time limits)
 
 _WARM_LOCK = threading.Lock()
 
@@ -162,13 +167,13 @@ class DaskPool:
         answers = self.client.run(_sandbox_support, workers=self.grading_workers()).values()
         return all(a for a, _ in answers), all(c for _, c in answers)
 
-    def run(self, tasks, hard_limit_s=None):
+    def run(self, tasks, hard_limit_s):
         """Yield ``(task, reply)`` as results arrive; ``reply`` has ``results`` (and ``retried``) or ``crash``.
 
-        ``hard_limit_s`` is not used: each notebook's wall-clock watchdog runs on its worker, and a worker
-        that dies is Dask's to replace."""
-        from distributed import as_completed
-        from distributed.scheduler import KilledWorker
+        A task still executing ``hard_limit_s(task)`` after its (last) start is cancelled and its worker
+        restarted by its nanny, as ``WorkerPool`` kills a hung worker (each notebook's own wall-clock
+        watchdog runs on the worker and normally ends it well before)."""
+        from distributed import wait
         from tqdm.auto import tqdm
 
         tasks = list(tasks)
@@ -179,37 +184,67 @@ class DaskPool:
                                     key=f"course-grade-course-{uuid.uuid4().hex}", pure=False)
         self.futures.add(course)
         window = max(2, TASKS_PER_WORKER * len(self.grading_workers()))
-        pending, running = list(tasks), {}
-        completed = as_completed()
-
-        def submit():
-            while pending and len(running) < window:
-                task = pending.pop(0)
-                future = self.client.submit(grade_on_worker, course, pack_task(task), resources={RESOURCE: 1},
-                                            retries=1, pure=False, key=f"course-grade-{task['student']}-{uuid.uuid4().hex}")
-                running[future] = task
-                self.futures.add(future)
-                completed.add(future)
-
-        submit()
+        pending, running, started = list(tasks), {}, {}  # started: key -> (attempts seen, when first seen)
+        last_check = time.monotonic()
         with tqdm(total=len(tasks), desc="grading", unit="student", disable=None) as bar:
-            for future in completed:
-                task = running.pop(future)
+            while pending or running:
+                while pending and len(running) < window:
+                    task = pending.pop(0)
+                    future = self.client.submit(grade_on_worker, course, pack_task(task), resources={RESOURCE: 1},
+                                                retries=1, pure=False, key=f"course-grade-{task['student']}-{uuid.uuid4().hex}")
+                    running[future] = task
+                    self.futures.add(future)
                 try:
-                    reply = future.result()
-                except KilledWorker:
-                    reply = {"crash": "the Dask workers grading it died too often (distributed.scheduler."
-                                      "allowed-failures); not graded"}
-                except Exception as error:  # noqa: BLE001 - reported as the notebooks' grading error
-                    reply = {"crash": f"the Dask task failed: {type(error).__name__}: {error}"[:2000]}
-                retried = len(self.client.get_events(_attempts_topic(future.key))) - 1
-                if retried > 0:
-                    reply["retried"] = retried
-                self.futures.discard(future)
-                future.release()
-                submit()
-                bar.update()
-                yield task, reply
+                    wait(list(running), timeout=POLL_S, return_when="FIRST_COMPLETED")
+                except TimeoutError:
+                    pass
+                replies = [(future, self._reply(future)) for future in running if future.done()]
+                if time.monotonic() - last_check > POLL_S * 5:
+                    last_check = time.monotonic()
+                    replies += [(future, reply) for future, reply in self._overdue(running, started, hard_limit_s)]
+                for future, reply in replies:
+                    task = running.pop(future)
+                    self.futures.discard(future)
+                    future.release()
+                    bar.update()
+                    yield task, reply
+
+    def _reply(self, future) -> dict:
+        from distributed.scheduler import KilledWorker
+
+        try:
+            reply = future.result()
+        except KilledWorker:
+            reply = {"crash": "the Dask workers grading it died too often (distributed.scheduler."
+                              "allowed-failures); not graded"}
+        except Exception as error:  # noqa: BLE001 - reported as the notebooks' grading error
+            reply = {"crash": f"the Dask task failed: {type(error).__name__}: {error}"[:2000]}
+        retried = len(self.client.get_events(_attempts_topic(future.key))) - 1
+        if retried > 0:
+            reply["retried"] = retried
+        return reply
+
+    def _overdue(self, running, started, hard_limit_s) -> list:
+        """``(future, crash reply)`` for the tasks executing for longer than their hard limit, which are
+        cancelled, their workers restarted. A start counts from when this client first saw its event."""
+        late = []
+        for future, task in running.items():
+            events = [] if future.done() else self.client.get_events(_attempts_topic(future.key))
+            if not events:
+                continue
+            if started.get(future.key, (0,))[0] != len(events):
+                started[future.key] = (len(events), time.monotonic())
+            elif time.monotonic() - started[future.key][1] > hard_limit_s(task):
+                late.append((future, events[-1][1]["worker"]))
+        for future, _ in late:
+            future.cancel()
+        if late:
+            try:
+                self.client.restart_workers(sorted({worker for _, worker in late}), raise_for_error=False)
+            except Exception:  # noqa: BLE001, S110 - a worker without a nanny cannot be restarted; it is cancelled
+                pass
+        return [(future, {"crash": "the notebook's Dask worker exceeded its hard time limit and was restarted",
+                          "hard_timeout": True}) for future, _ in late]
 
     def close(self) -> None:
         """Cancel what is still queued or running (after Ctrl-C), then disconnect."""
