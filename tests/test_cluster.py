@@ -191,7 +191,8 @@ def test_a_worker_killed_mid_notebook_loses_nothing(cluster, postgres, tmp_path)
 
 def test_interrupted_batch_resumes_on_a_restarted_scheduler(cluster, postgres, tmp_path):
     """Ctrl-C while the second student is recorded; a new scheduler; ``--resume`` grades only what has no
-    status yet; a duplicate ``--student`` is graded once; the regrade leaves one copy of each notebook."""
+    status yet; a duplicate ``--student`` is graded once; the regrade leaves one copy of each notebook;
+    feedback comes from the PostgreSQL gradebook."""
     scheduler, _ = cluster
     root = _small_course(tmp_path, {"a": "solution", "b": "blank", "c": "solution"})
     url = postgres("resumed")
@@ -217,6 +218,8 @@ def test_interrupted_batch_resumes_on_a_restarted_scheduler(cluster, postgres, t
     assert _strip(again) == _strip(after)
     assert _scores(url) == scores
     assert _notebooks_per_student(url) == {"a": 1, "b": 1, "c": 1}
+    assert cli.main(["--course", str(root), "--db", url, "feedback", A]) == 0  # from the PostgreSQL gradebook
+    assert sorted(p.parent.parent.name for p in (root / "feedback").glob(f"*/{A}/{NB}.html")) == ["a", "b", "c"]
 
 
 def test_a_task_past_its_hard_limit_is_cancelled_and_its_worker_restarted(cluster, tmp_path):

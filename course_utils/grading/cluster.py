@@ -7,7 +7,8 @@ moves, through :class:`DaskPool`, a drop-in for ``pipeline.WorkerPool``:
 * **Bytes, no shared file system.** One Dask task per student carries that student's submitted notebooks
   (the pre-check's repaired copies where it made them) and timestamp as bytes; one more task holds the
   assignment's source folder and the gradebook snapshot with only the assignments' definitions
-  (:func:`.gradebook.copy_definitions`), which the workers fetch once. A worker writes them into a
+  (:func:`.gradebook.copy_definitions`), copied to every worker once (``Client.replicate``; a task
+  prefers a worker that holds its inputs, so one copy would draw every notebook to one worker). A worker writes them into a
   scratch course in its temporary folder (hidden from student code, like every temporary folder) and
   runs :func:`.worker.grade_student` on it; the source and hidden tests reach nbgrader and the re-check
   as on one machine, never the student's kernel. The reply (executed notebooks, re-check verdicts) comes
@@ -91,6 +92,8 @@ def pack_task(task: dict) -> dict:
 
 
 def _course(payload: dict) -> dict:
+    """A task whose result is ``payload``: workers fetch it from each other, and if every copy is lost
+    with its workers, the scheduler recomputes it (scattered data would be gone for good)."""
     return payload
 
 
@@ -98,9 +101,9 @@ def grade_on_worker(course: dict, task: dict) -> dict:
     """Runs on a Dask worker: :func:`.worker.grade_student` in a scratch course made from the bytes."""
     import tempfile
 
-    from course_utils.grading import worker
-
     from distributed import get_worker
+
+    from course_utils.grading import worker
 
     dask_worker = get_worker()
     dask_worker.log_event(_attempts_topic(dask_worker.get_current_task()), {"worker": dask_worker.address})
@@ -183,6 +186,8 @@ class DaskPool:
         course = self.client.submit(_course, pack_course(Path(first["root"]), first["assignment"], Path(first["snapshot"])),
                                     key=f"course-grade-course-{uuid.uuid4().hex}", pure=False)
         self.futures.add(course)
+        wait([course])
+        self.client.replicate([course])  # on every worker: otherwise the scheduler sends the tasks to where it is
         window = max(2, TASKS_PER_WORKER * len(self.grading_workers()))
         pending, running, started = list(tasks), {}, {}  # started: key -> (attempts seen, when first seen)
         last_check = time.monotonic()
