@@ -56,13 +56,18 @@ def setup(extras: list[str]) -> Path:
     return venv_python()
 
 
-def ensure_chromium() -> None:
-    """Install Debian's chromium for the browser tests when we can (root on Debian); otherwise they are skipped."""
-    if CHROMIUM.exists() or shutil.which("apt-get") is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+def ensure_debian_packages() -> None:
+    """Install Debian's chromium (browser tests) and postgresql (cluster grading tests) when we can (root on
+    Debian); otherwise those tests are skipped."""
+    if shutil.which("apt-get") is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    missing = [] if CHROMIUM.exists() else ["chromium", "fonts-dejavu-core"]
+    missing += [] if list(Path("/usr/lib/postgresql").glob("*/bin/initdb")) else ["postgresql"]
+    if not missing:
         return
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     run(["apt-get", "update", "-qq"], env=env)
-    run(["apt-get", "install", "-y", "-qq", "chromium", "fonts-dejavu-core"], env=env)
+    run(["apt-get", "install", "-y", "-qq", *missing], env=env)
 
 
 def test_env() -> dict:
@@ -165,14 +170,15 @@ def with_marker(pytest_args: list, marker: str) -> list:
 def cmd_test(args) -> None:
     extras = ["dev"] + ([] if args.no_tf else ["tf"])
     python = setup(extras)
-    ensure_chromium()
+    ensure_debian_packages()
     first = test_env()
     print(f"Pass 1, every selected test; BLAS: {describe_blas(python, first)}", flush=True)
-    result = subprocess.run([str(python), "-m", "pytest", "-n", "2", *args.pytest_args], cwd=ROOT, env=first)
+    result = subprocess.run([str(python), "-m", "pytest", "-n", "2", "--dist", "loadgroup", *args.pytest_args],
+                            cwd=ROOT, env=first)
     second, workers = second_blas_env(python, first)
     print(f"Pass 2, the tests marked blas_matrix (round trips, re-checks, variant tables); BLAS: "
           f"{describe_blas(python, second)}", flush=True)
-    again = subprocess.run([str(python), "-m", "pytest", "-n", str(workers),
+    again = subprocess.run([str(python), "-m", "pytest", "-n", str(workers), "--dist", "loadgroup",
                             *with_marker(args.pytest_args, "blas_matrix")], cwd=ROOT, env=second)
     sys.exit(result.returncode or (0 if again.returncode == 5 else again.returncode))  # 5: none selected
 

@@ -18,8 +18,10 @@ CELL_TIMEOUT_S = 120
 """Per-cell limit: our slowest training cell takes a few seconds on 2 cores; a hang is cut here."""
 
 
-def course_config(root: Path | str | None = None):
-    """A traitlets ``Config`` for the course rooted at ``root`` (default: the repo's ``notebooks/``)."""
+def course_config(root: Path | str | None = None, db_url: str | None = None):
+    """A traitlets ``Config`` for the course rooted at ``root`` (default: the repo's ``notebooks/``).
+
+    ``db_url``: the gradebook's SQLAlchemy URL (nbgrader's ``--db``; default: ``sqlite:///<root>/gradebook.db``)."""
     from traitlets.config import Config
 
     root = Path(root or COURSE_ROOT).resolve()
@@ -27,6 +29,8 @@ def course_config(root: Path | str | None = None):
     c.CourseDirectory.root = str(root)
     c.CourseDirectory.course_id = COURSE_ID
     c.Exchange.root = str(root / "exchange")
+    if db_url:
+        c.CourseDirectory.db_url = db_url
     c.ClearSolutions.code_stub = {"python": CODE_STUB}
     c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
     c.Execute.timeout = CELL_TIMEOUT_S
@@ -48,13 +52,13 @@ def ensure_venv_on_path() -> None:
         os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
 
 
-def nbgrader_api(root: Path | str | None = None):
-    """An ``NbGraderAPI`` for the course at ``root``."""
+def nbgrader_api(root: Path | str | None = None, db_url: str | None = None):
+    """An ``NbGraderAPI`` for the course at ``root`` (gradebook at ``db_url``, see :func:`course_config`)."""
     ensure_venv_on_path()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    config = course_config(root)
+    config = course_config(root, db_url)
     return NbGraderAPI(CourseDirectory(config=config), config=config)
 
 
@@ -63,10 +67,10 @@ def assignments(root: Path | str | None = None) -> list[str]:
     return sorted(p.name for p in (Path(root or COURSE_ROOT) / "source").iterdir() if p.is_dir())
 
 
-def generate_student_versions(root: Path | str | None = None, names=None) -> None:
+def generate_student_versions(root: Path | str | None = None, names=None, db_url: str | None = None) -> None:
     """Run nbgrader's generate_assignment for ``names`` (default: all) into ``<root>/release``."""
     root = root or COURSE_ROOT
-    api = nbgrader_api(root)
+    api = nbgrader_api(root, db_url)
     for name in names or assignments(root):
         result = api.generate_assignment(name, force=True, create=True)
         if not result["success"]:

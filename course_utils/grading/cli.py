@@ -3,11 +3,13 @@
     course-grade release week3_3_softmax
     course-grade import week3_3_softmax submissions.zip
     course-grade autograde week3_3_softmax --workers 2
+    course-grade --db postgresql://grader@dbhost/course autograde week3_3_softmax --scheduler tcp://head:8786
     course-grade summary week3_3_softmax
     course-grade export week3_3_softmax --out grades.csv
     course-grade feedback week3_3_softmax
 
 ``--course DIR`` (before the subcommand) picks the nbgrader course; default: the repo's ``notebooks/``.
+``--db URL`` (before the subcommand) is nbgrader's gradebook URL; default: ``sqlite:///<course>/gradebook.db``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course-grade", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--course", type=Path, default=COURSE_ROOT, help="nbgrader course root (default: %(default)s)")
+    parser.add_argument("--db", help="gradebook database URL, as nbgrader's --db, e.g. postgresql://user@host/name "
+                                     "(default: sqlite:///<course>/gradebook.db)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("release", help="generate the student version of an assignment")
@@ -38,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("autograde", help="grade every submission: statuses, integrity re-check, workers")
     p.add_argument("assignment")
     p.add_argument("--workers", type=int, default=1, help="worker processes executing notebooks (default 1)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="execute on the workers of this Dask scheduler instead (see docs/grading.md)")
+    p.add_argument("--resume", action="store_true",
+                   help="grade only submissions that an earlier run has not graded (or that changed since)")
     p.add_argument("--student", action="append", help="grade only this student (repeatable)")
     p.add_argument("--cell-timeout", type=int, help="per-cell limit in s (default: the course config's Execute.timeout)")
     p.add_argument("--notebook-timeout", type=float, default=900.0, help="wall-clock limit per notebook in s (default 900)")
@@ -71,7 +79,7 @@ def main(argv=None) -> int:
         print(f"course-grade: no assignment {args.assignment!r} in {root / 'source'}", file=sys.stderr)
         return 2
     if args.command == "release":
-        for path in pipeline.release(root, args.assignment):
+        for path in pipeline.release(root, args.assignment, args.db):
             print(path)
     elif args.command == "import":
         report = pipeline.import_submissions(root, args.assignment, args.path, replace=args.replace)
@@ -80,11 +88,12 @@ def main(argv=None) -> int:
         options = pipeline.Options(
             workers=args.workers, cell_timeout=args.cell_timeout, notebook_timeout=args.notebook_timeout,
             recheck=not args.no_recheck, recheck_timeout=args.recheck_timeout, sandbox=args.sandbox,
+            db=args.db, scheduler=args.scheduler, resume=args.resume,
         )
         pipeline.autograde(root, args.assignment, options, students=args.student)
         print(pipeline.summary(root, args.assignment))
     elif args.command == "feedback":
-        pipeline.feedback(root, args.assignment)
+        pipeline.feedback(root, args.assignment, db=args.db)
     elif args.command == "export":
         count = pipeline.export(root, args.assignment, args.out)
         print(f"wrote {count} row(s) to {args.out}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import hashlib
 import io
 import json
 import multiprocessing
@@ -28,6 +29,7 @@ import zlib
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from course_utils.grading import gradebook
 from course_utils.grading import status as st
 from course_utils.grading.integrity import (
     Refused,
@@ -60,6 +62,9 @@ class Options:
     recheck: bool = True
     recheck_timeout: int = 60
     sandbox: str = "auto"  # "on", "off" or "auto" (on when unshare(CLONE_NEWNET) is permitted here)
+    db: str | None = None  # gradebook URL (nbgrader's --db); default sqlite:///<root>/gradebook.db
+    scheduler: str | None = None  # a Dask scheduler's address: execute there (cluster.DaskPool)
+    resume: bool = False  # skip students whose submissions were already graded, unchanged, by an earlier run
 
 
 def notebook_names(root: Path, assignment: str) -> list[str]:
@@ -72,10 +77,10 @@ def notebook_names(root: Path, assignment: str) -> list[str]:
 # ------------------------------------------------------------------------------------------ release
 
 
-def release(root: Path, assignment: str) -> list[Path]:
+def release(root: Path, assignment: str, db: str | None = None) -> list[Path]:
     from course_utils.nbgrader_course import generate_student_versions
 
-    generate_student_versions(root, [assignment])
+    generate_student_versions(root, [assignment], db)
     return sorted((Path(root) / "release" / assignment).glob("*.ipynb"))
 
 
@@ -233,24 +238,20 @@ def import_submissions(root: Path, assignment: str, path: Path, replace: bool = 
 # ---------------------------------------------------------------------------------------- autograde
 
 
-def _gradebook(root: Path):
-    from nbgrader.api import Gradebook
-
-    from course_utils.nbgrader_course import COURSE_ID
-
-    return Gradebook(f"sqlite:///{Path(root) / 'gradebook.db'}", course_id=COURSE_ID)
+def _gradebook(root: Path, db: str | None = None):
+    return gradebook.open_gradebook(root, db)
 
 
-def _ensure_assignment(root: Path, assignment: str, log) -> None:
+def _ensure_assignment(root: Path, assignment: str, log, db: str | None = None) -> None:
     from nbgrader.api import MissingEntry
 
     release_dir = root / "release" / assignment
     needs = not all((release_dir / f"{n}.ipynb").exists() for n in notebook_names(root, assignment))
     if not needs:
-        if not (root / "gradebook.db").exists():
+        if db is None and not (root / "gradebook.db").exists():
             needs = True
         else:
-            with _gradebook(root) as gb:
+            with _gradebook(root, db) as gb:
                 try:
                     known = {nb.name for nb in gb.find_assignment(assignment).notebooks}
                     needs = known != set(notebook_names(root, assignment))
@@ -258,7 +259,7 @@ def _ensure_assignment(root: Path, assignment: str, log) -> None:
                     needs = True
     if needs:
         log(f"generating the student version of {assignment} (puts it in the gradebook)")
-        release(root, assignment)
+        release(root, assignment, db)
 
 
 class _SchemaCache:
@@ -298,7 +299,7 @@ def _cache_metadata_schema() -> None:
         common.jsonschema = _SchemaCache(common.jsonschema)
 
 
-def _record_api(root: Path):
+def _record_api(root: Path, db: str | None = None):
     """nbgrader's autograde that scores already-executed notebooks from ``executed/`` (no ClearOutput/Execute)."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader.apps import NbGraderAPI
@@ -316,7 +317,7 @@ def _record_api(root: Path):
 
     ensure_venv_on_path()
     _cache_metadata_schema()
-    config = course_config(root)
+    config = course_config(root, db)
     config.CourseDirectory.submitted_directory = EXECUTED_DIR
     config.Autograde.sanitize_preprocessors = [DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata]
     config.Autograde.autograde_preprocessors = [IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
@@ -509,7 +510,7 @@ def _record_student(root, assignment, student, records, results, options, log, a
                             "graded with the cells that ran")
         else:
             st.add_flag(record, *_failure_flag(result, options))
-    api = api or _record_api(root)
+    api = api or _record_api(root, options.db)
     if any_executed:
         outcome = api.autograde(assignment, student, force=True, create=True)
         if not outcome["success"]:
@@ -518,7 +519,7 @@ def _record_student(root, assignment, student, records, results, options, log, a
                     record["graded"] = False
                     st.add_flag(record, st.GRADING_ERROR, "nbgrader could not record the executed notebook: "
                                 + (outcome.get("error") or outcome.get("log") or "")[-300:])
-    with _gradebook(root) as gb:
+    with _gradebook(root, options.db) as gb:
         gb.update_or_create_student(student)
         submission = gb.update_or_create_submission(assignment, student)
         for submitted_nb in submission.notebooks:
@@ -659,11 +660,13 @@ class WorkerPool:
                 self._kill(slot)
 
 
-def _snapshot(root: Path, assignment: str) -> Path:
+def _snapshot(root: Path, assignment: str, db: str | None = None) -> Path:
     target = root / "grading" / assignment / "gradebook-snapshot.db"
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         target.unlink()
+    if db is not None:
+        return gradebook.copy_definitions(db, target)
     with sqlite3.connect(root / "gradebook.db") as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     return target
@@ -679,21 +682,23 @@ def _quiet_sqlalchemy() -> None:
         pass
 
 
-def _resolve_sandbox(mode, log) -> tuple[bool, bool]:
-    """``(sandbox, confine)``: kernels isolated (rlimits, no network), and the course hidden from them."""
+def _resolve_sandbox(mode, log, support=None) -> tuple[bool, bool]:
+    """``(sandbox, confine)``: kernels isolated (rlimits, no network), and the course hidden from them.
+
+    ``support``: ``(available, can_confine)`` where the kernels run (default: this machine)."""
     from course_utils.grading import sandbox
 
     mode = {True: "on", False: "off"}.get(mode, mode)
     if mode == "off":
         return False, False
-    ok = sandbox.available()
+    ok, can_confine = support or (sandbox.available(), None)
     if mode == "on" and not ok:
         raise SystemExit("course-grade: --sandbox on, but unshare(CLONE_NEWNET) is not permitted here "
                          "(run as root or enable unprivileged user namespaces), or use --sandbox off")
     if not ok:
         log("note: kernels run without the sandbox (unshare(CLONE_NEWNET) not permitted here)")
         return False, False
-    confine = sandbox.can_confine()
+    confine = sandbox.can_confine() if can_confine is None else can_confine
     if not confine:
         log("note: student code runs as the grading user and can read what it can (the course folder is "
             "hidden only when grading runs as root)")
@@ -724,28 +729,63 @@ def autograde(root: Path, assignment: str, options: Options | None = None, stude
         return _autograde(Path(root).resolve(), assignment, options or Options(), students, log)
 
 
+def _digests(root: Path, assignment: str, student: str, notebooks: list[str]) -> dict:
+    """``{notebook: sha256 of the submitted file, or None}``: what ``--resume`` compares with the last run."""
+    folder = root / "submitted" / student / assignment
+
+    def digest(path: Path) -> str | None:
+        try:
+            return hashlib.sha256(read_regular(path)).hexdigest()
+        except (OSError, Refused):  # absent or not a regular file: the pre-check says why
+            return None
+
+    return {nb: digest(folder / f"{nb}.ipynb") for nb in notebooks}
+
+
+def _pool(options: Options, students: int):
+    """The executors: local worker processes, or the Dask cluster at ``options.scheduler``."""
+    if not students:
+        return None
+    if options.scheduler:
+        from course_utils.grading.cluster import DaskPool
+
+        return DaskPool(options.scheduler, recheck=options.recheck)
+    return WorkerPool(min(options.workers, students), recheck=options.recheck)
+
+
 def _autograde(root: Path, assignment: str, options: Options, students, log) -> dict:
     _quiet_sqlalchemy()
     ensure_venv_on_path()
-    _ensure_assignment(root, assignment, log)
+    _ensure_assignment(root, assignment, log, options.db)
     notebooks = notebook_names(root, assignment)
     submitted = root / "submitted"
     # whatever is named <student>/<assignment> is listed, links included (the pre-check refuses what is not a
     # real folder): no submission vanishes
     all_students = sorted(p.name for p in submitted.iterdir()
                           if os.path.lexists(p / assignment)) if submitted.exists() else []
-    students = sorted(students) if students else all_students
+    students = sorted(set(students)) if students else all_students
+    statuses = st.load_statuses(root, assignment)
+    digests = {student: _digests(root, assignment, student, notebooks) for student in students}
+    if options.resume:
+        done = [s for s in students if all(statuses.get(f"{s}/{nb}", {}).get("sha256", "") == digest
+                                           for nb, digest in digests[s].items())]
+        students = [s for s in students if s not in done]
+        log(f"--resume: {len(done)} submission(s) already graded and unchanged, {len(students)} to grade")
     start = time.perf_counter()
     # the workers start now and import nbgrader (and their re-check servers) while this process pre-checks
-    pool = WorkerPool(min(options.workers, len(students)), recheck=options.recheck) if students else None
+    pool = _pool(options, len(students))
     try:
-        sandbox, confine = _resolve_sandbox(options.sandbox, log)
-        statuses = st.load_statuses(root, assignment)
+        sandbox, confine = _resolve_sandbox(options.sandbox, log, pool.sandbox_support() if options.scheduler and pool
+                                            else None)
         records = {student: _precheck(root, assignment, student, notebooks) for student in students}
-        with _gradebook(root) as gb:
+        for student in students:
+            for notebook, record in records[student].items():
+                record["sha256"] = digests[student][notebook]
+        with _gradebook(root, options.db) as gb:
             for student in students:
                 gb.update_or_create_student(student)
-        snapshot = _snapshot(root, assignment)
+        # workers on a cluster get only the assignments' definitions (see gradebook.copy_definitions)
+        snapshot = _snapshot(root, assignment, options.db or (gradebook.url(root) if options.scheduler else None))
         tasks = []
         for student in students:
             valid = [nb for nb, record in records[student].items() if record["valid"]]
@@ -756,7 +796,7 @@ def _autograde(root: Path, assignment: str, options: Options, students, log) -> 
                 "recheck": options.recheck, "recheck_timeout": options.recheck_timeout, "sandbox": sandbox,
                 "confine": confine,
             })
-        record_api = _record_api(root)  # one for the batch
+        record_api = _record_api(root, options.db)  # one for the batch
 
         def finish(task, reply):
             student = task["student"]
@@ -767,6 +807,8 @@ def _autograde(root: Path, assignment: str, options: Options, students, log) -> 
                 results = reply["results"]
             _record_student(root, assignment, student, records[student], results, options, log, record_api)
             for notebook, record in records[student].items():
+                if reply.get("retried"):  # a note for the reader: the status and score do not change
+                    record["reasons"].append(f"graded again after its Dask worker died ({reply['retried']} time(s))")
                 record.pop("valid", None)
                 statuses[f"{student}/{notebook}"] = record
                 score = "" if record.get("score") is None else f" {record['score']:g}/{record['max_score']:g}"
@@ -781,12 +823,16 @@ def _autograde(root: Path, assignment: str, options: Options, students, log) -> 
             limit = lambda task: len(task["notebooks"]) * (options.notebook_timeout + options.recheck_timeout + 120)
             for task, reply in pool.run(to_run, limit):
                 finish(task, reply)
+    except KeyboardInterrupt:
+        log(f"interrupted: what was graded is recorded; `course-grade autograde {assignment} --resume` grades the rest")
+        raise
     finally:
         if pool is not None:
             pool.close()
     snapshot.unlink(missing_ok=True)
+    engine = f"on the Dask cluster at {options.scheduler}" if options.scheduler else f"with {options.workers} worker(s)"
     log(f"graded {len(students)} submission(s) of {assignment} in {time.perf_counter() - start:.1f} s "
-        f"with {options.workers} worker(s), sandbox {'on' if sandbox else 'off'}"
+        f"{engine}, sandbox {'on' if sandbox else 'off'}"
         f"{', course hidden from student code' if confine else ''}")
     return statuses
 
@@ -794,11 +840,11 @@ def _autograde(root: Path, assignment: str, options: Options, students, log) -> 
 # ------------------------------------------------------------------------------ feedback / export
 
 
-def feedback(root: Path, assignment: str, students=None, log=print) -> list[Path]:
+def feedback(root: Path, assignment: str, students=None, log=print, db: str | None = None) -> list[Path]:
     """nbgrader's feedback HTML for every autograded student (hidden tests cleared by the course config)."""
     root = Path(root).resolve()
     _quiet_sqlalchemy()
-    api = nbgrader_api(root)
+    api = nbgrader_api(root, db)
     students = students or (sorted(p.name for p in (root / "autograded").iterdir() if (p / assignment).is_dir())
         if (root / "autograded").exists() else [])
     made = []

@@ -175,10 +175,8 @@ def warm_up(recheck: bool = True) -> None:
         recheck_module.start_server()
 
 
-def worker_main(conn, recheck: bool = True) -> None:
-    """Loop of a worker process: receive a task, send back ``grade_student(task)``; ``None`` stops.
-
-    One worker process grades many students: its imports and its re-check server stay warm."""
+def prepare_process(recheck: bool = True) -> None:
+    """Make this process a grading worker: the numeric environment, quiet SQLAlchemy, :func:`warm_up`."""
     from course_utils.grading.numeric_env import use_numeric_defaults
 
     use_numeric_defaults()
@@ -191,6 +189,13 @@ def worker_main(conn, recheck: bool = True) -> None:
         _cache_metadata_schema()
     except Exception:  # noqa: BLE001, S110 - only a head start; the task reports real problems
         pass
+
+
+def worker_main(conn, recheck: bool = True) -> None:
+    """Loop of a worker process: receive a task, send back ``grade_student(task)``; ``None`` stops.
+
+    One worker process grades many students: its imports and its re-check server stay warm."""
+    prepare_process(recheck)
     while True:
         try:
             task = conn.recv()
