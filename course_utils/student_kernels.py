@@ -21,6 +21,7 @@ from .minibatch import _mini_batches
 
 # exercise name -> (Kernels field, the function's name in the notebook)
 PIECES = {
+    "backward_with_l2": ("backward_with_l2", "backward_with_l2"),
     "dropout_forward": ("dropout_forward", "dropout_forward"),
     "dropout_backward": ("dropout_backward", "dropout_backward"),
     "random_mini_batches": ("mini_batches", "random_mini_batches"),
@@ -42,6 +43,8 @@ class Kernels:
     """Which function ``train`` runs for each piece; ``None`` means the course's reference.
 
     The fields take the exercises' contracts (shapes as in the notebooks):
+    ``backward_with_l2(X, Y, parameters, cache, lambd) -> grads`` for a two-layer tanh -> sigmoid network
+    without dropout or batch norm (other networks use the reference backward pass),
     ``dropout_forward(A, keep_prob, rng) -> (A_out, D)``, ``dropout_backward(dA, D, keep_prob) -> dA_prev``,
     ``mini_batches(X, Y, mini_batch_size, rng) -> [(X_t, Y_t), ...]``,
     ``momentum_update(parameters, grads, v, beta, learning_rate) -> (parameters, v)``,
@@ -54,6 +57,7 @@ class Kernels:
     ``batchnorm_forward_test(Z, gamma, beta, running_mean, running_var, epsilon) -> Z_tilde``.
     """
 
+    backward_with_l2: Callable | None = None
     dropout_forward: Callable | None = None
     dropout_backward: Callable | None = None
     mini_batches: Callable | None = None
@@ -67,6 +71,19 @@ class Kernels:
     batchnorm_forward_test: Callable | None = None
 
     # ------------------------------------------------------------ the network's pieces (called by mlp)
+
+    def uses_backward_with_l2(self, caches: list) -> bool:
+        """Whether the network of ``caches`` is the one ``backward_with_l2`` is written for (tanh -> sigmoid)."""
+        return (self.backward_with_l2 is not None and len(caches) == 2
+                and [cache["activation"] for cache in caches] == ["tanh", "sigmoid"]
+                and all(cache["dropout"] is None and cache["batchnorm"] is None for cache in caches))
+
+    def backward_with_l2_step(self, AL, Y, caches: list, lambd: float) -> dict:
+        """The student's gradients of the two-layer network from the reference forward pass's ``caches``."""
+        (X, W1, b1), (A1, W2, b2) = caches[0]["linear"], caches[1]["linear"]
+        cache = {"Z1": caches[0]["activation_input"], "A1": A1, "Z2": caches[1]["activation_input"], "A2": AL}
+        grads = self.backward_with_l2(X, Y, {"W1": W1, "b1": b1, "W2": W2, "b2": b2}, cache, lambd)
+        return {key: np.asarray(value, dtype=np.float64) for key, value in grads.items()}
 
     def dropout_forward_step(self, A, keep_prob, rng, mask=None):
         """``(A_out, cache)`` like the reference's unchecked dropout (a given ``mask`` is always replayed)."""

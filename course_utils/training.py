@@ -132,7 +132,7 @@ def train(
     ``progress`` shows a tqdm bar, except while nbgrader executes the notebook (``NBGRADER_EXECUTION`` set):
     nobody watches a graded run, and each bar update is a widget message the grader has to process.
     ``kernels`` (from :func:`course_utils.student_kernels.own_kernels`) swaps in the student's own dropout,
-    batch norm, mini-batches and update rule; ``None`` runs the course's reference.
+    batch norm, mini-batches, update rule and two-layer L2 backward pass; ``None`` runs the course's reference.
     Raises ``ValueError`` if the cost becomes NaN or infinite (the training diverged).
     """
     rng = check_rng(rng)
@@ -225,7 +225,10 @@ def train(
                 history["train_accuracy"][-1] = _accuracy(_labels(AL, output), train_labels)
                 accuracy_pending = False
             total += X_batch.shape[1] * recorded_cost(AL, Y_batch, parameters)
-            grads = _backward(AL, Y_batch, caches, lambd, kernels)
+            if kernels.uses_backward_with_l2(caches):
+                grads = kernels.backward_with_l2_step(AL, Y_batch, caches, lambd)
+            else:
+                grads = _backward(AL, Y_batch, caches, lambd, kernels)
             parameters, state = rule._step(parameters, grads, state, alpha)
         cost = total / X.shape[1]
         if not math.isfinite(cost):

@@ -21,6 +21,15 @@ def counted(fn):
 
 
 @counted
+def backward_with_l2(X, Y, parameters, cache, lambd):
+    m = X.shape[1]
+    dZ2 = cache["A2"] - Y
+    dZ1 = (parameters["W2"].T @ dZ2) * (1 - cache["A1"] ** 2)
+    return {"dW2": (dZ2 @ cache["A1"].T + lambd * parameters["W2"]) / m, "db2": dZ2.mean(axis=1, keepdims=True),
+            "dW1": (dZ1 @ X.T + lambd * parameters["W1"]) / m, "db1": dZ1.mean(axis=1, keepdims=True)}
+
+
+@counted
 def dropout_forward(A, keep_prob, rng):
     D = (rng.random(A.shape) < keep_prob).astype(float)
     return A * D / keep_prob, D
@@ -99,9 +108,9 @@ def batchnorm_forward_test(Z, gamma, beta, running_mean, running_var, epsilon=1e
 
 
 STUDENT = {fn.__name__: fn for fn in (
-    dropout_forward, dropout_backward, random_mini_batches, momentum_update, rmsprop_update,
+    backward_with_l2, dropout_forward, dropout_backward, random_mini_batches, momentum_update, rmsprop_update,
     initialize_adam, adam_update, batchnorm_forward, batchnorm_backward, update_running_stats, batchnorm_forward_test)}
-EVERY_KERNEL = Kernels(dropout_forward=dropout_forward,
+EVERY_KERNEL = Kernels(backward_with_l2=backward_with_l2, dropout_forward=dropout_forward,
                        dropout_backward=dropout_backward, mini_batches=random_mini_batches,
                        momentum_update=momentum_update, rmsprop_update=rmsprop_update, initialize_adam=initialize_adam,
                        adam_update=adam_update, batchnorm_forward=batchnorm_forward,
@@ -144,6 +153,30 @@ def test_training_with_the_students_pieces_matches_the_reference(name, moons):
         np.testing.assert_allclose(own.history[key], reference.history[key], rtol=1e-9, atol=1e-12, err_msg=key)
     for key, value in reference.parameters.items():
         np.testing.assert_allclose(own.parameters[key], value, rtol=1e-8, atol=1e-12, err_msg=key)
+
+
+@pytest.mark.parametrize("lambd", [0.0, 0.7])
+def test_a_two_layer_tanh_network_trains_with_the_students_l2_backward_pass(lambd, moons):
+    X, Y, X_dev, Y_dev = moons
+    common = dict(layer_dims=[2, 6, 1], activations=["tanh", "sigmoid"], lambd=lambd, optimizer="adam",
+                  num_epochs=15, mini_batch_size=50, X_dev=X_dev, Y_dev=Y_dev, progress=False)
+    reference = train(X, Y, rng=np.random.default_rng(5), **common)
+    CALLS.clear()
+    own = train(X, Y, rng=np.random.default_rng(5), kernels=EVERY_KERNEL, **common)
+    assert CALLS["backward_with_l2"] == 15 * 4
+    np.testing.assert_allclose(own.history["cost"], reference.history["cost"], rtol=1e-9)
+    for key, value in reference.parameters.items():
+        np.testing.assert_allclose(own.parameters[key], value, rtol=1e-8, atol=1e-12, err_msg=key)
+
+
+@pytest.mark.parametrize("other", [dict(activations=["relu", "sigmoid"]), dict(keep_prob=0.8),
+                                   dict(batchnorm=True), dict(layer_dims=[2, 6, 3, 1], activations=None)])
+def test_the_l2_backward_pass_is_only_used_for_its_own_network(other, moons):
+    X, Y, _, _ = moons
+    settings = dict(layer_dims=[2, 6, 1], activations=["tanh", "sigmoid"], num_epochs=2, progress=False) | other
+    CALLS.clear()
+    train(X, Y, rng=np.random.default_rng(5), kernels=Kernels(backward_with_l2=backward_with_l2), **settings)
+    assert "backward_with_l2" not in CALLS
 
 
 def test_a_students_dropout_changes_what_is_trained(moons):
