@@ -56,18 +56,30 @@ def _check_arguments(n: int, m: int, gamma, beta, running, mode, momentum, epsil
 
 
 # Unchecked implementations (arguments already validated); the public functions below check and call them.
-def _batchnorm_forward(Z, gamma, beta, running, mode: str, momentum: float, epsilon: float) -> tuple[np.ndarray, dict]:
-    """Unchecked ``batchnorm_forward``; in train mode ``running`` (a dict or ``None``) gets new ``"mean"``/``"var"``."""
+def _running_averages(old_mean, old_var, mean, var, momentum: float) -> tuple[np.ndarray, np.ndarray]:
+    """The running statistics after one more batch: ``momentum`` is the weight of the old values."""
+    return momentum * old_mean + (1.0 - momentum) * mean, momentum * old_var + (1.0 - momentum) * var
+
+
+def _update_running(running: dict, mean, var, momentum: float, rule=_running_averages) -> None:
+    """Replace ``running``'s ``"mean"``/``"var"`` (0 and 1 when missing) by ``rule``'s new values."""
+    n = mean.shape[0]
+    old_mean = running["mean"] if "mean" in running else np.zeros((n, 1))
+    old_var = running["var"] if "var" in running else np.ones((n, 1))
+    running["mean"], running["var"] = rule(old_mean, old_var, mean, var, momentum)
+
+
+def _batchnorm_forward(
+    Z, gamma, beta, running, mode: str, momentum: float, epsilon: float, running_rule=_running_averages
+) -> tuple[np.ndarray, dict]:
+    """Unchecked ``batchnorm_forward``; in train mode ``running`` (a dict or ``None``) gets new ``"mean"``/``"var"``
+    from ``running_rule``."""
     if mode == "train":
-        n = Z.shape[0]
         mean = Z.mean(axis=1, keepdims=True)
         centered = Z - mean
         var = (centered * centered).mean(axis=1, keepdims=True)  # = Z.var(axis=1, keepdims=True)
         if running is not None:
-            old_mean = running["mean"] if "mean" in running else np.zeros((n, 1))
-            old_var = running["var"] if "var" in running else np.ones((n, 1))
-            running["mean"] = momentum * old_mean + (1.0 - momentum) * mean
-            running["var"] = momentum * old_var + (1.0 - momentum) * var
+            _update_running(running, mean, var, momentum, running_rule)
     else:
         mean, var = running["mean"], running["var"]
         centered = Z - mean

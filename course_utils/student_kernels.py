@@ -15,7 +15,7 @@ from typing import Callable
 
 import numpy as np
 
-from .batchnorm import _batchnorm_backward, _batchnorm_forward
+from .batchnorm import _batchnorm_backward, _batchnorm_forward, _running_averages, _update_running
 from .dropout import _dropout_backward, _dropout_forward
 from .minibatch import _mini_batches
 
@@ -105,26 +105,18 @@ class Kernels:
             Z_tilde = self.batchnorm_forward_test(Z, gamma, beta, running["mean"], running["var"], epsilon)
             return np.asarray(Z_tilde, dtype=np.float64), {"mode": "test"}  # no backward pass at test time
         if self.batchnorm_forward is None:
-            if self.update_running_stats is None or running is None:
-                return _batchnorm_forward(Z, gamma, beta, running, mode, momentum, epsilon)
-            Z_tilde, cache = _batchnorm_forward(Z, gamma, beta, None, mode, momentum, epsilon)
-            batch_mean = Z.mean(axis=1, keepdims=True)
-            batch_var = Z.var(axis=1, keepdims=True)
-        else:
-            Z_tilde, student_cache = self.batchnorm_forward(Z, gamma, beta, epsilon)
-            Z_tilde, cache = np.asarray(Z_tilde, dtype=np.float64), {"student": student_cache, "mode": "train"}
-            batch_mean, batch_var = student_cache["mu"], student_cache["var"]
+            return _batchnorm_forward(Z, gamma, beta, running, mode, momentum, epsilon, self._running_rule)
+        Z_tilde, student_cache = self.batchnorm_forward(Z, gamma, beta, epsilon)
         if running is not None:
-            n = Z.shape[0]
-            old_mean = running.get("mean", np.zeros((n, 1)))
-            old_var = running.get("var", np.ones((n, 1)))
-            if self.update_running_stats is None:
-                running["mean"] = momentum * old_mean + (1.0 - momentum) * batch_mean
-                running["var"] = momentum * old_var + (1.0 - momentum) * batch_var
-            else:
-                new_mean, new_var = self.update_running_stats(old_mean, old_var, batch_mean, batch_var, momentum)
-                running["mean"], running["var"] = np.asarray(new_mean, float), np.asarray(new_var, float)
-        return Z_tilde, cache
+            _update_running(running, student_cache["mu"], student_cache["var"], momentum, self._running_rule)
+        return np.asarray(Z_tilde, dtype=np.float64), {"student": student_cache, "mode": "train"}
+
+    def _running_rule(self, old_mean, old_var, mean, var, momentum):
+        """The running statistics after one more batch: the student's ``update_running_stats`` or the reference's."""
+        if self.update_running_stats is None:
+            return _running_averages(old_mean, old_var, mean, var, momentum)
+        new_mean, new_var = self.update_running_stats(old_mean, old_var, mean, var, momentum)
+        return np.asarray(new_mean, dtype=np.float64), np.asarray(new_var, dtype=np.float64)
 
     def batchnorm_backward_step(self, dZ_tilde, cache):
         if "student" not in cache:
